@@ -1,0 +1,40 @@
+import type { EventKind } from '@app/contracts';
+
+/** Encrypts one secret (TokenCipher.seal in production); the clear value must not survive it. */
+export type SealSecret = (clear: string) => string;
+
+export interface SealedEvent {
+  event: Record<string, unknown>;
+  sealed?: { oneTimeNotifToken: string };
+}
+
+const OTN_TOKEN_KEY = 'one_time_notif_token';
+
+/**
+ * Takes a One-Time Notification token out of an opt-in event and returns it sealed, so the
+ * stored event (and every bot that reads it) never holds it in clear. Other events pass
+ * through untouched (same object: no copy on the hot path).
+ */
+export function sealOneTimeNotifToken(event: Record<string, unknown>, kind: EventKind, seal: SealSecret): SealedEvent {
+  const optin = kind === 'optin' ? event.optin : undefined;
+  if (!isRecord(optin) || typeof optin[OTN_TOKEN_KEY] !== 'string') return { event };
+  const { [OTN_TOKEN_KEY]: token, ...optinWithoutToken } = optin;
+  return { event: { ...event, optin: optinWithoutToken }, sealed: { oneTimeNotifToken: seal(token as string) } };
+}
+
+/**
+ * For bodies kept whole (unroutable): replaces every OTN token, at any depth, by its sealed
+ * form. Their shape is unknown, so we cannot move the token to a known place.
+ */
+export function sealTokensDeep(value: unknown, seal: SealSecret): unknown {
+  if (Array.isArray(value)) return value.map((item) => sealTokensDeep(item, seal));
+  if (!isRecord(value)) return value;
+  // fromEntries defines own properties, so a `__proto__` key stays data and never sets a prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, key === OTN_TOKEN_KEY && typeof item === 'string' ? seal(item) : sealTokensDeep(item, seal)]),
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

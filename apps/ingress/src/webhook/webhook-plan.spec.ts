@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { UNROUTABLE_WEBHOOK_SUBJECT } from '@app/contracts';
+import { TokenCipher } from '@app/platform';
+import { describe, expect, it } from 'vitest';
+import { entry, pageBody, userMessage } from '../../test/webhook-fixtures.js';
+import { sha256Hex } from './event-id.js';
+import type { BatchContext } from './webhook-batch-parser.js';
+import { planWebhook } from './webhook-plan.js';
+
+const cipher = new TokenCipher(randomBytes(32).toString('base64'));
+const context: BatchContext = { receivedAt: new Date(0), correlationId: 'c', seal: (clear) => cipher.seal(clear) };
+const plan = (json: unknown) => {
+  const raw = Buffer.from(JSON.stringify(json));
+  return { raw, result: planWebhook(json, raw, context) };
+};
+
+describe('planWebhook', () => {
+  it('turns a page body into events only', () => {
+    const { result } = plan(pageBody(entry('1', { messaging: [userMessage('1', '2')] })));
+    expect(result.events).toHaveLength(1);
+    expect(result.unroutable).toBeUndefined();
+  });
+
+  it('keeps another object whole under the unroutable subject, keyed by the raw body hash', () => {
+    const { raw, result } = plan({ object: 'instagram', entry: [{ id: '1', messaging: [{ one_time_notif_token: 'clear-otn' }] }] });
+    expect(result.events).toEqual([]);
+    expect(result.unroutable).toMatchObject({ subject: UNROUTABLE_WEBHOOK_SUBJECT, msgID: sha256Hex(raw), reason: 'object' });
+    expect(result.unroutable!.record).toMatchObject({ reason: 'object', object: 'instagram', receivedAt: '1970-01-01T00:00:00.000Z' });
+    expect(JSON.stringify(result.unroutable)).not.toContain('clear-otn');
+  });
+
+  it.each([
+    ['a JSON array', []],
+    ['a string', 'page'],
+    ['entries that are not a list', { object: 'page', entry: { id: '1' } }],
+    ['an entry without id', { object: 'page', entry: [{ messaging: [] }] }],
+  ])('keeps %s as unroutable (schema)', (_case, json) => {
+    const { result } = plan(json);
+    expect(result).toMatchObject({ events: [], unroutable: { reason: 'schema', record: { body: json } } });
+  });
+
+  it('keeps a page body with entries it cannot split, next to the events it could', () => {
+    const json = { object: 'page', entry: [{ id: '1', time: 1, changes: [{ field: 'feed' }] }, entry('1', { messaging: [userMessage('1', '2')] })] };
+    const { result } = plan(json);
+    expect(result.events).toHaveLength(1);
+    expect(result.unroutable).toMatchObject({ reason: 'no_events', record: { object: 'page', body: json } });
+  });
+
+  it('keeps a page body without any entry', () => {
+    expect(plan({ object: 'page', entry: [] }).result).toMatchObject({ events: [], unroutable: { reason: 'no_events' } });
+  });
+});

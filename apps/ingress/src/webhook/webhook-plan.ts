@@ -1,0 +1,51 @@
+import { UNROUTABLE_WEBHOOK_SUBJECT, webhookBodySchema, type UnroutableWebhook, type WebhookEventStored } from '@app/contracts';
+import { sha256Hex } from './event-id.js';
+import { sealTokensDeep } from './secret-sealing.js';
+import { parseWebhookBatch, type BatchContext } from './webhook-batch-parser.js';
+
+/** Why a signed body (or part of it) could not become events. */
+export type UnroutableReason = 'object' | 'schema' | 'no_events';
+
+export interface UnroutablePublication {
+  subject: typeof UNROUTABLE_WEBHOOK_SUBJECT;
+  /** sha256 of the raw body: Meta's redelivery of the same POST is stored once. */
+  msgID: string;
+  reason: UnroutableReason;
+  record: UnroutableWebhook;
+}
+
+/** Everything one POST must get into JetStream before we may answer 200. */
+export interface WebhookPlan {
+  events: WebhookEventStored[];
+  unroutable?: UnroutablePublication;
+}
+
+/**
+ * Decides what to store for a signed, parsed body. Nothing is dropped: what cannot be split
+ * into events (another `object`, an unexpected shape, entries without messaging/standby) is
+ * kept whole under the unroutable subject, its OTN tokens sealed like everywhere else.
+ */
+export function planWebhook(json: unknown, raw: Uint8Array, context: BatchContext): WebhookPlan {
+  const body = webhookBodySchema.safeParse(json);
+  if (!body.success) return { events: [], unroutable: unroutable('schema', json, raw, context) };
+  if (body.data.object !== 'page') return { events: [], unroutable: unroutable('object', json, raw, context) };
+  const { events, entriesWithoutEvents } = parseWebhookBatch(body.data, context);
+  // An empty `entry` list is also "nothing the suite understands": keep it, it is cheap.
+  if (entriesWithoutEvents > 0 || events.length === 0) return { events, unroutable: unroutable('no_events', json, raw, context) };
+  return { events };
+}
+
+function unroutable(reason: UnroutableReason, json: unknown, raw: Uint8Array, context: BatchContext): UnroutablePublication {
+  const object = (json as { object?: unknown } | null)?.object;
+  return {
+    subject: UNROUTABLE_WEBHOOK_SUBJECT,
+    msgID: sha256Hex(raw),
+    reason,
+    record: {
+      reason,
+      ...(typeof object === 'string' ? { object } : {}),
+      receivedAt: context.receivedAt.toISOString(),
+      body: sealTokensDeep(json, context.seal),
+    },
+  };
+}

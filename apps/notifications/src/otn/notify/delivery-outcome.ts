@@ -1,0 +1,39 @@
+import { ErrorCode } from '@app/contracts';
+import type { DomainError } from '@app/platform';
+
+/**
+ * What a failed delivery means for the token:
+ * - `transient`: Meta (or the path to it) failed for now: keep the token reserved and retry;
+ * - `token-spent`: Meta refused the send: §3 says treat the token as consumed/invalid;
+ * - `not-sent`: refused before reaching Meta (ownership, unknown Page …): the token is untouched.
+ */
+export type DeliveryFailure = 'transient' | 'token-spent' | 'not-sent';
+
+/** Graph codes worth retrying (§5.6 retry guidance); 613 abuse/opt-in subcodes are not. */
+const RETRYABLE_GRAPH_CODES = new Set([1200, 2, 4, 613]);
+const NON_RETRYABLE_613_SUBCODES = new Set([2018338, 1893016]);
+/** No answer or an unknown failure on our side: the message may not have gone out. */
+const TRANSIENT_CODES = new Set<string>([ErrorCode.GraphUnavailable, ErrorCode.Timeout, ErrorCode.Unavailable, ErrorCode.Internal]);
+/** Outcomes where the send may have reached Meta even though we saw an error. */
+const AMBIGUOUS_CODES = new Set<string>([ErrorCode.Timeout, ErrorCode.Internal]);
+
+export function classifyDeliveryFailure(error: Pick<DomainError, 'code' | 'details'>): DeliveryFailure {
+  if (TRANSIENT_CODES.has(error.code)) return 'transient';
+  if (error.code !== ErrorCode.GraphError) return 'not-sent';
+  return isRetryableGraphError(error.details ?? {}) ? 'transient' : 'token-spent';
+}
+
+function isRetryableGraphError(details: Record<string, unknown>): boolean {
+  if (details.is_transient === true) return true;
+  const code = Number(details.code);
+  if (!RETRYABLE_GRAPH_CODES.has(code)) return false;
+  return !(code === 613 && NON_RETRYABLE_613_SUBCODES.has(Number(details.error_subcode)));
+}
+
+export const isAmbiguousFailure = (code: string | undefined): boolean => code !== undefined && AMBIGUOUS_CODES.has(code);
+
+/** Exponential backoff with full jitter in [delay/2, delay]: replicas retrying together spread out. */
+export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliverMessage, type SendResult } from '@app/contracts';
+import { RpcClient } from '@app/messaging';
+import { Clock, type DomainError, TokenCipher } from '@app/platform';
+import { NotificationsSettings } from '../../config/settings.js';
+import { asDomainError, withDetails } from '../../core/errors.js';
+import { refuse, sentTotal } from '../../core/metrics.js';
+import { backoffDelayMs, classifyDeliveryFailure, isAmbiguousFailure, type DeliveryFailure } from './delivery-outcome.js';
+import { SendLedgerRepository, type PendingSend, type RecordedError } from './send-ledger.repository.js';
+
+export type AttemptOutcome = { ok: true; result: SendResult } | { ok: false; error: DomainError; failure: DeliveryFailure };
+
+/** One delivery attempt of a reserved token, and the bookkeeping of what it means. */
+@Injectable()
+export class SendAttempts {
+  private readonly logger = new Logger(SendAttempts.name);
+
+  constructor(
+    private readonly ledger: SendLedgerRepository,
+    private readonly rpc: RpcClient,
+    private readonly cipher: TokenCipher,
+    private readonly settings: NotificationsSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The token is re-sealed for the trip (fresh IV), so the stored ciphertext never leaves the database. */
+  async attempt(send: PendingSend): Promise<AttemptOutcome> {
+    const sealedOneTimeNotifToken = this.cipher.seal(this.cipher.open(send.sealedToken));
+    const request = { appId: send.appId, pageId: send.pageId, psid: send.psid, message: send.message, sealedOneTimeNotifToken };
+    try {
+      return { ok: true, result: await this.rpc.call(DeliverMessage, request) };
+    } catch (error) {
+      const typed = asDomainError(error);
+      return { ok: false, error: typed, failure: classifyDeliveryFailure(typed) };
+    }
+  }
+
+  async recordSent(send: PendingSend, attempts: number, result: SendResult): Promise<SendResult> {
+    await this.ledger.recordSent(send.id, attempts, result.message_id, this.clock.now());
+    sentTotal.inc();
+    return result;
+  }
+
+  /** A final, non-transient failure: settles the token and gives the bot the typed error. */
+  async recordFinal(send: PendingSend, attempts: number, error: DomainError, failure: Exclude<DeliveryFailure, 'transient'>): Promise<DomainError> {
+    const recorded = this.toRecord(send, error);
+    if (failure === 'not-sent') {
+      await this.ledger.recordRejected(send.id, attempts, recorded);
+      refuse('not_delivered');
+      return error;
+    }
+    await this.ledger.recordFailed(send.id, attempts, recorded);
+    refuse('graph_error');
+    this.logger.warn({ sendId: send.id, code: error.code, details: error.details }, 'Meta refused a one-time notification; token invalidated');
+    // An earlier attempt that timed out may have been the one Meta accepted: say so, the bot decides.
+    return recorded.ambiguous ? withDetails(error, { sendId: send.id, previousAttemptAmbiguous: true }) : error;
+  }
+
+  /** Still transient: keep the token reserved for the retry loop, or give up after the last attempt. */
+  async recordTransient(send: PendingSend, attempts: number, error: DomainError): Promise<DomainError> {
+    const recorded = this.toRecord(send, error);
+    const { maxAttempts, baseDelayMs, maxDelayMs } = this.settings.retry;
+    if (attempts >= maxAttempts) {
+      // Fail safe: a token whose fate is unknown is never offered again (one opt-in, at most one message).
+      await this.ledger.recordFailed(send.id, attempts, recorded);
+      refuse('retries_exhausted');
+      return withDetails(error, { sendId: send.id, retrying: false, attempts });
+    }
+    const retryAt = new Date(this.clock.now().getTime() + backoffDelayMs(attempts, baseDelayMs, maxDelayMs));
+    await this.ledger.recordRetry(send.id, attempts, recorded, retryAt);
+    return withDetails(error, { sendId: send.id, retrying: true, attempts, retryAt: retryAt.toISOString() });
+  }
+
+  toRecord(send: PendingSend, error: DomainError): RecordedError {
+    const ambiguous = (send.lastError?.ambiguous ?? false) || isAmbiguousFailure(error.code);
+    return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ambiguous };
+  }
+}

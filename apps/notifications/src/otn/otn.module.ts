@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { PagesModule } from '../pages/pages.module.js';
+import { CaptureService } from './capture/capture.service.js';
+import { ExpirySweep } from './expiry/expiry-sweep.service.js';
+import { InventoryController } from './inventory/inventory.controller.js';
+import { InventoryService } from './inventory/inventory.service.js';
+import { NotifyService } from './notify/notify.service.js';
+import { RetryScheduler } from './notify/retry.scheduler.js';
+import { SendAttempts } from './notify/send-attempts.service.js';
+import { SendLedgerRepository } from './notify/send-ledger.repository.js';
+import { OtnController } from './otn.controller.js';
+import { RequestsRepository } from './request/requests.repository.js';
+import { RequestService } from './request/request.service.js';
+import { TokensRepository } from './tokens.repository.js';
+
+/** One-Time Notification tokens: ask, capture, spend, list, expire. */
+@Module({
+  imports: [PagesModule],
+  controllers: [OtnController, InventoryController],
+  providers: [
+    TokensRepository,
+    RequestsRepository,
+    SendLedgerRepository,
+    RequestService,
+    CaptureService,
+    SendAttempts,
+    NotifyService,
+    RetryScheduler,
+    ExpirySweep,
+    InventoryService,
+  ],
+  exports: [CaptureService],
+})
+export class OtnModule {}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { TokenState } from './otn-token.entity.js';
+
+export interface CapturedToken {
+  pageId: string;
+  psid: string;
+  topic: string;
+  sealedToken: string;
+  fingerprint: string;
+  createdAt: Date;
+  expiresAt: Date;
+  eventId: string;
+}
+
+export interface TokenGroup {
+  topic: string;
+  psid?: string;
+  validTokens: number;
+  earliestExpiry: string;
+  latestExpiry: string;
+}
+
+const VALID_AT = `state = 'valid' AND expires_at > $2`;
+
+/** Token capture, expiry and counting (the notify path lives in send-ledger.repository.ts). */
+@Injectable()
+export class TokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** false when this token was already stored (a redelivered opt-in). */
+  async insertCaptured(t: CapturedToken): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO notifications.otn_tokens (page_id, psid, topic, sealed_token, fingerprint, created_at, expires_at, event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (fingerprint) DO NOTHING RETURNING id`,
+      [t.pageId, t.psid, t.topic, t.sealedToken, t.fingerprint, t.createdAt, t.expiresAt, t.eventId],
+    );
+    return rows.length > 0;
+  }
+
+  async expireDue(now: Date): Promise<number> {
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `WITH expired AS (
+         UPDATE notifications.otn_tokens SET state = 'expired', updated_at = now()
+         WHERE state = 'valid' AND expires_at <= $1 RETURNING 1)
+       SELECT count(*)::int AS n FROM expired`,
+      [now],
+    );
+    return row?.n ?? 0;
+  }
+
+  async countByState(): Promise<Map<TokenState, number>> {
+    const rows: Array<{ state: TokenState; n: number }> = await this.dataSource.query(
+      'SELECT state, count(*)::int AS n FROM notifications.otn_tokens GROUP BY state',
+    );
+    return new Map(rows.map((r) => [r.state, r.n]));
+  }
+
+  async validByTopic(pageId: string, now: Date, psid?: string): Promise<TokenGroup[]> {
+    const rows = await this.dataSource.query(
+      `SELECT topic, count(*)::int AS n, min(expires_at) AS earliest, max(expires_at) AS latest
+       FROM notifications.otn_tokens WHERE page_id = $1 AND ${VALID_AT} AND ($3::text IS NULL OR psid = $3)
+       GROUP BY topic ORDER BY topic`,
+      [pageId, now, psid ?? null],
+    );
+    return rows.map(toGroup);
+  }
+
+  async validByUser(pageId: string, now: Date, psid: string | undefined, limit: number): Promise<TokenGroup[]> {
+    const rows = await this.dataSource.query(
+      `SELECT psid, topic, count(*)::int AS n, min(expires_at) AS earliest, max(expires_at) AS latest
+       FROM notifications.otn_tokens WHERE page_id = $1 AND ${VALID_AT} AND ($3::text IS NULL OR psid = $3)
+       GROUP BY psid, topic ORDER BY psid, topic LIMIT $4`,
+      [pageId, now, psid ?? null, limit],
+    );
+    return rows.map(toGroup);
+  }
+}
+
+function toGroup(row: { topic: string; psid?: string; n: number; earliest: Date; latest: Date }): TokenGroup {
+  return {
+    topic: row.topic,
+    ...(row.psid === undefined ? {} : { psid: row.psid }),
+    validTokens: row.n,
+    earliestExpiry: row.earliest.toISOString(),
+    latestExpiry: row.latest.toISOString(),
+  };
+}

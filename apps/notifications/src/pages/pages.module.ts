@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PageSettingsController } from './page-settings.controller.js';
+import { PageSettingsRepository } from './page-settings.repository.js';
+import { PageSettingsService } from './page-settings.service.js';
+
+@Module({
+  controllers: [PageSettingsController],
+  providers: [PageSettingsRepository, PageSettingsService],
+  exports: [PageSettingsService],
+})
+export class PagesModule {}

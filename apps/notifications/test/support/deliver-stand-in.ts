@@ -1,0 +1,70 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+
+/** What thread-ownership would answer to one `internal.message.deliver` request. */
+export type DeliverReply =
+  | { ok: true; data: { recipient_id?: string; message_id: string } }
+  | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+export interface DeliverCall {
+  appId: string;
+  pageId: string;
+  psid: string;
+  message: Record<string, unknown>;
+  sealedOneTimeNotifToken?: string;
+  [key: string]: unknown;
+}
+
+export const graphError = (code: number, isTransient: boolean, subcode?: number): DeliverReply => ({
+  ok: false,
+  error: { code: 'GRAPH_ERROR', message: `(#${code}) scripted`, details: { code, error_subcode: subcode ?? null, is_transient: isTransient } },
+});
+
+/**
+ * Stands in for the thread-ownership service (built elsewhere) on the real NATS server: answers
+ * `<prefix>.internal.message.deliver`, records every request, and replays scripted replies.
+ */
+export class DeliverStandIn {
+  readonly calls: DeliverCall[] = [];
+  private readonly script: DeliverReply[] = [];
+  private subscription?: Subscription;
+  private sequence = 0;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly prefix: string,
+    private readonly delayMs = 0,
+  ) {}
+
+  start(): this {
+    this.subscription = this.nc.subscribe(`${this.prefix}.internal.message.deliver`, {
+      callback: (err, msg) => {
+        if (err) return;
+        const call = msg.json<DeliverCall>();
+        this.calls.push(call);
+        const reply = this.script.shift() ?? this.success(call);
+        const respond = () => msg.respond(JSON.stringify(reply));
+        if (this.delayMs > 0) setTimeout(respond, this.delayMs);
+        else respond();
+      },
+    });
+    return this;
+  }
+
+  /** The next replies, in order; afterwards every call succeeds again. */
+  reply(...replies: DeliverReply[]): void {
+    this.script.push(...replies);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.script.length = 0;
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.drain();
+  }
+
+  private success(call: DeliverCall): DeliverReply {
+    return { ok: true, data: { recipient_id: call.psid, message_id: `m_${++this.sequence}` } };
+  }
+}

@@ -1,0 +1,21 @@
+import { appIdSchema, pageIdSchema } from '@app/contracts';
+import { z } from 'zod';
+
+export const registerPageSchema = z.object({
+  name: z.string().max(200).optional(),
+  accessToken: z.string().min(1),
+  defaultOwnerAppId: appIdSchema.nullable().optional(),
+  apps: z.array(z.object({ appId: appIdSchema, role: z.enum(['bot', 'inbox']).optional(), canTake: z.boolean().optional(), subscribed: z.boolean().optional() })).max(50),
+});
+export type RegisterPageDto = z.infer<typeof registerPageSchema>;
+
+/** Operator actions name the app they act as (e.g. the Page Inbox when a human steps in). */
+export const threadActionSchema = z.object({
+  appId: appIdSchema,
+  targetAppId: appIdSchema.optional(),
+  metadata: z.string().optional(),
+});
+export type ThreadActionDto = z.infer<typeof threadActionSchema>;
+
+export const subscriptionSchema = z.object({ subscribed: z.boolean() });
+export const pageIdParam = pageIdSchema;

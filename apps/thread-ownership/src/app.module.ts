@@ -1,0 +1,60 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { GraphClient } from '@app/graph-api';
+import { MessagingModule, NatsHealth } from '@app/messaging';
+import { Clock, DatabaseHealth, HealthModule, LoggingModule, MetricsModule, SystemClock, TokenCipher, validateEnv } from '@app/platform';
+import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { PagesAdminController } from './admin/pages-admin.controller.js';
+import { ThreadsAdminController } from './admin/threads-admin.controller.js';
+import { threadOwnershipEnvSchema } from './config/thread-ownership-env.js';
+import { DatabaseModule } from './database.module.js';
+import { OutboxPublisher } from './delivery/outbox-publisher.service.js';
+import { OutboxRepository } from './delivery/outbox.repository.js';
+import { graphClientProvider } from './outbound/graph.provider.js';
+import { MessagingWindowGate } from './outbound/messaging-window.gate.js';
+import { MetaInboxBridge } from './outbound/meta-inbox-bridge.js';
+import { OutboundService } from './outbound/outbound.service.js';
+import { SendRpcController } from './outbound/send.rpc-controller.js';
+import { SentMessagesRepository } from './outbound/sent-messages.repository.js';
+import { PageAppsRpcController } from './pages/page-apps.rpc-controller.js';
+import { PagesRepository } from './pages/pages.repository.js';
+import { PagesService } from './pages/pages.service.js';
+import { RoutingConsumer } from './routing/routing.consumer.js';
+import { RoutingService } from './routing/routing.service.js';
+import { IdleExpiryScheduler } from './threads/idle-expiry.scheduler.js';
+import { OwnershipService } from './threads/ownership.service.js';
+import { ThreadControlRpcController } from './threads/thread-control.rpc-controller.js';
+import { ThreadsRepository } from './threads/threads.repository.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnv(threadOwnershipEnvSchema) }),
+    LoggingModule.forService('thread-ownership'),
+    MessagingModule.forService('thread-ownership'),
+    DatabaseModule,
+    MetricsModule,
+    HealthModule.register([NatsHealth, DatabaseHealth]),
+  ],
+  controllers: [ThreadControlRpcController, SendRpcController, PageAppsRpcController, PagesAdminController, ThreadsAdminController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: TokenCipher, useFactory: (config: ConfigService) => new TokenCipher(config.getOrThrow('TOKEN_ENCRYPTION_KEY')), inject: [ConfigService] },
+    graphClientProvider,
+    AdminTokenGuard,
+    PagesRepository,
+    PagesService,
+    ThreadsRepository,
+    OwnershipService,
+    IdleExpiryScheduler,
+    OutboxRepository,
+    OutboxPublisher,
+    RoutingService,
+    RoutingConsumer,
+    SentMessagesRepository,
+    MessagingWindowGate,
+    MetaInboxBridge,
+    OutboundService,
+  ],
+  exports: [GraphClient],
+})
+export class AppModule {}

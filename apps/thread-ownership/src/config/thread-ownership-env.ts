@@ -1,0 +1,19 @@
+import { baseEnvShape, databaseEnvShape, encryptionEnvShape, graphEnvShape, portSchema } from '@app/platform';
+import { z } from 'zod';
+
+const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const threadOwnershipEnvSchema = z.object({
+  ...baseEnvShape,
+  ...databaseEnvShape,
+  ...encryptionEnvShape,
+  ...graphEnvShape,
+  THREAD_OWNERSHIP_PORT: portSchema.default(3001),
+  /** Ownership lapses after this long without activity (Meta: 24 h). */
+  OWNERSHIP_IDLE_TIMEOUT_MS: ms(24 * 60 * 60 * 1000),
+  OWNERSHIP_SWEEP_INTERVAL_MS: ms(30_000),
+  OUTBOX_RELAY_INTERVAL_MS: ms(1000),
+  /** Bearer token for the HTTP admin API (pages, apps, operator actions). */
+  ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+});
+export type ThreadOwnershipEnv = z.infer<typeof threadOwnershipEnvSchema>;

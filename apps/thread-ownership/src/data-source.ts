@@ -1,0 +1,24 @@
+import { appDataSourceOptions } from '@app/platform';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { OutboxEntity } from './delivery/outbox.entity.js';
+import { InitThreadOwnership1764072000000 } from './migrations/1764072000000-InitThreadOwnership.js';
+import { PageAppEntity } from './pages/page-app.entity.js';
+import { PageEntity } from './pages/page.entity.js';
+import { SentMessageEntity } from './outbound/sent-message.entity.js';
+import { RoutedEventEntity } from './routing/routed-event.entity.js';
+import { OwnershipChangeEntity } from './threads/ownership-change.entity.js';
+import { ThreadEntity } from './threads/thread.entity.js';
+
+export const THREAD_OWNERSHIP_SCHEMA = 'thread_ownership';
+
+/** One definition for the app and the TypeORM CLI. */
+export function threadOwnershipDataSourceOptions(url: string): DataSourceOptions {
+  return appDataSourceOptions({
+    url,
+    schema: THREAD_OWNERSHIP_SCHEMA,
+    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity],
+    migrations: [InitThreadOwnership1764072000000],
+  });
+}
+
+export default new DataSource(threadOwnershipDataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mho'));

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, type OutgoingMessage, type SendResult } from '@app/contracts';
+import { GraphClient } from '@app/graph-api';
+import { Clock, counter, DomainError, TokenCipher } from '@app/platform';
+import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
+import type { PageAppEntity } from '../pages/page-app.entity.js';
+import { PagesService, type PageView } from '../pages/pages.service.js';
+import { actsAsOwner, checkPass, notOwner } from '../threads/ownership-rules.js';
+import { OwnershipService } from '../threads/ownership.service.js';
+import { ThreadsRepository, type ThreadTx } from '../threads/threads.repository.js';
+import { toDomainError } from './graph-errors.js';
+import { MessagingWindowGate } from './messaging-window.gate.js';
+import { SentMessagesRepository } from './sent-messages.repository.js';
+
+export interface OutboundMessage {
+  appId: string;
+  pageId: string;
+  psid: string;
+  message: OutgoingMessage;
+  messagingType?: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
+  tag?: string;
+  threadControl?: { controlType: 'pass' | 'release'; appId?: string; metadata?: string };
+  /** A one-time notification: the sealed token is the recipient (§3). */
+  sealedOneTimeNotifToken?: string;
+  correlationId?: string;
+}
+
+const sends = counter({ name: 'outbound_sends_total', help: 'Send API calls by outcome', labelNames: ['outcome'] });
+
+/**
+ * The one path to Meta's Send API. The thread stays locked from the owner check to the recorded
+ * send, so a handover can never slip between "you are the owner" and the message going out.
+ */
+@Injectable()
+export class OutboundService {
+  constructor(
+    private readonly pages: PagesService,
+    private readonly threads: ThreadsRepository,
+    private readonly ownership: OwnershipService,
+    private readonly window: MessagingWindowGate,
+    private readonly graph: GraphClient,
+    private readonly cipher: TokenCipher,
+    private readonly sent: SentMessagesRepository,
+    private readonly outbox: OutboxPublisher,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async send(req: OutboundMessage): Promise<SendResult> {
+    const { view, app } = await this.pages.participant(req.pageId, req.appId);
+    try {
+      const { result, outboxIds } = await this.threads.inThreadTransaction(req.pageId, req.psid, (tx) => this.sendLocked(tx, view, app, req));
+      await this.outbox.publishNow(outboxIds);
+      sends.inc({ outcome: 'sent' });
+      return result;
+    } catch (error) {
+      sends.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
+      throw error;
+    }
+  }
+
+  private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage) {
+    if (tx.isNew) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${req.psid} on page ${req.pageId}`);
+    const outboxIds = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
+    this.checkSender(tx, view, req);
+    if (!req.sealedOneTimeNotifToken) {
+      const question = { ...req, messagingType: req.messagingType ?? 'RESPONSE', minEventSeq: tx.thread.lastEventSeq };
+      await this.window.check(question, app);
+    }
+    const result = await this.callSendApi(view, req);
+    await this.sent.record({ messageId: result.message_id, appId: req.appId, pageId: req.pageId, psid: req.psid, sentAt: this.clock.now() });
+    outboxIds.push(...(await this.afterSend(tx, view, req)));
+    return { result, outboxIds };
+  }
+
+  /** Only the owner sends; a notification may also go out while the thread is idle. */
+  private checkSender(tx: ThreadTx, view: PageView, req: OutboundMessage): void {
+    const owner = tx.thread.ownerAppId;
+    const allowed = req.sealedOneTimeNotifToken
+      ? owner === null || owner === req.appId
+      : actsAsOwner({ ownerAppId: owner, defaultOwnerAppId: view.page.defaultOwnerAppId }, req.appId);
+    if (!allowed) throw notOwner(req.appId);
+  }
+
+  private async callSendApi(view: PageView, req: OutboundMessage): Promise<SendResult> {
+    try {
+      return await this.graph.sendMessage(view.page.id, this.pages.accessToken(view), sendApiBody(req, this.cipher));
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+
+  /** The owner's send is activity (ownership expiry moves on); `thread_control` rides on it. */
+  private async afterSend(tx: ThreadTx, view: PageView, req: OutboundMessage): Promise<string[]> {
+    if (tx.thread.ownerAppId === req.appId) {
+      tx.thread.lastActivityAt = this.clock.now();
+      tx.thread.expiresAt = this.ownership.expiryFrom(tx.thread.lastActivityAt);
+      await tx.saveThread();
+    }
+    const control = req.threadControl;
+    if (!control) return [];
+    const metadata = control.metadata;
+    if (control.controlType === 'release') {
+      if (tx.thread.ownerAppId !== req.appId) return [];
+      return this.ownership.changeOwner(tx, view, { action: 'release', actorAppId: req.appId, toAppId: null, metadata });
+    }
+    const targetId = control.appId ?? view.page.defaultOwnerAppId;
+    const target = view.apps.find((a) => a.appId === targetId);
+    if (!target) throw new DomainError(ErrorCode.UnknownApp, `pass target ${targetId ?? '(default app)'} is not connected to the page`);
+    checkPass({ ownerAppId: tx.thread.ownerAppId, defaultOwnerAppId: view.page.defaultOwnerAppId }, req.appId, target);
+    return this.ownership.changeOwner(tx, view, { action: 'pass', actorAppId: req.appId, toAppId: target.appId, metadata, notice: 'pass_thread_control' });
+  }
+}
+
+/** Meta's Send API body (§5.1); a one-time notification has no messaging_type and no tag (§3). */
+export function sendApiBody(req: OutboundMessage, cipher: TokenCipher): Record<string, unknown> {
+  if (req.sealedOneTimeNotifToken) {
+    return { recipient: { one_time_notif_token: cipher.open(req.sealedOneTimeNotifToken) }, message: req.message };
+  }
+  return {
+    recipient: { id: req.psid },
+    messaging_type: req.messagingType ?? 'RESPONSE',
+    ...(req.tag ? { tag: req.tag } : {}),
+    message: req.message,
+  };
+}

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** A Facebook Page served by the suite. The access token is stored sealed (AES-256-GCM), never in clear. */
+@Entity({ name: 'page' })
+export class PageEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name: string | null;
+
+  /** Conversation Routing's default app: owns idle threads on the user's next message. */
+  @Column({ name: 'default_owner_app_id', type: 'varchar', length: 64, nullable: true })
+  defaultOwnerAppId: string | null;
+
+  @Column({ name: 'access_token_sealed', type: 'text' })
+  accessTokenSealed: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,117 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ErrorCode, PAGE_INBOX_APP_ID } from '@app/contracts';
+import { NatsConnectionService } from '@app/messaging';
+import { DomainError, TokenCipher } from '@app/platform';
+import type { Subscription } from '@nats-io/transport-node';
+import type { PageAppEntity } from './page-app.entity.js';
+import type { PageEntity } from './page.entity.js';
+import { PagesRepository } from './pages.repository.js';
+
+export interface PageView {
+  page: PageEntity;
+  apps: PageAppEntity[];
+}
+
+export interface PageRegistration {
+  pageId: string;
+  name?: string | null;
+  accessToken: string;
+  defaultOwnerAppId?: string | null;
+  apps: Array<{ appId: string; role?: 'bot' | 'inbox'; canTake?: boolean; subscribed?: boolean }>;
+}
+
+/** Subject on which replicas tell each other that a Page's configuration changed. */
+const PAGE_CHANGED = 'internal.page.changed';
+const CACHE_TTL_MS = 30_000;
+
+/**
+ * The Page registry: apps, roles, default owner, sealed token. Routing reads it for every event,
+ * so it is cached; a change on any replica is broadcast and evicts the entry everywhere.
+ */
+@Injectable()
+export class PagesService implements OnModuleInit, OnModuleDestroy {
+  private readonly cache = new Map<string, { view: PageView | null; at: number }>();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly repository: PagesRepository,
+    private readonly nats: NatsConnectionService,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  onModuleInit(): void {
+    // No queue group: every replica must hear every invalidation.
+    this.subscription = this.nats.nc.subscribe(this.nats.subject(PAGE_CHANGED), {
+      callback: (_err, msg) => {
+        this.cache.delete(msg.string());
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  async find(pageId: string): Promise<PageView | null> {
+    const hit = this.cache.get(pageId);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.view;
+    const page = await this.repository.findPage(pageId);
+    const view = page ? { page, apps: await this.repository.findApps(pageId) } : null;
+    this.cache.set(pageId, { view, at: Date.now() });
+    return view;
+  }
+
+  async get(pageId: string): Promise<PageView> {
+    const view = await this.find(pageId);
+    if (!view) throw new DomainError(ErrorCode.UnknownPage, `page ${pageId} is not registered`);
+    return view;
+  }
+
+  /** The app as a participant of the Page; unknown or unsubscribed apps may not act. */
+  async participant(pageId: string, appId: string): Promise<{ view: PageView; app: PageAppEntity }> {
+    const view = await this.get(pageId);
+    const app = view.apps.find((a) => a.appId === appId);
+    if (!app) throw new DomainError(ErrorCode.UnknownApp, `app ${appId} is not connected to page ${pageId}`);
+    if (!app.subscribed) throw new DomainError(ErrorCode.AppUnsubscribed, `app ${appId} is unsubscribed from page ${pageId}`);
+    return { view, app };
+  }
+
+  accessToken(view: PageView): string {
+    return this.cipher.open(view.page.accessTokenSealed);
+  }
+
+  async register(input: PageRegistration): Promise<PageView> {
+    const apps = withPageInbox(input.apps).map((a) => ({
+      pageId: input.pageId,
+      appId: a.appId,
+      role: a.role ?? (a.appId === PAGE_INBOX_APP_ID ? 'inbox' : 'bot'),
+      canTake: a.appId === PAGE_INBOX_APP_ID ? true : (a.canTake ?? false),
+      subscribed: a.subscribed ?? true,
+    }));
+    const defaultOwner = input.defaultOwnerAppId ?? null;
+    if (defaultOwner && !apps.some((a) => a.appId === defaultOwner)) {
+      throw new DomainError(ErrorCode.UnknownApp, `default owner ${defaultOwner} is not one of the page's apps`);
+    }
+    await this.repository.savePage(
+      { id: input.pageId, name: input.name ?? null, defaultOwnerAppId: defaultOwner, accessTokenSealed: this.cipher.seal(input.accessToken) },
+      apps,
+    );
+    await this.invalidate(input.pageId);
+    return this.get(input.pageId);
+  }
+
+  listPages(): Promise<PageEntity[]> {
+    return this.repository.listPages();
+  }
+
+  async invalidate(pageId: string): Promise<void> {
+    this.cache.delete(pageId);
+    this.nats.nc.publish(this.nats.subject(PAGE_CHANGED), pageId);
+    await this.nats.nc.flush();
+  }
+}
+
+/** The Page Inbox (human agents) always takes part in a Page's conversations. */
+function withPageInbox(apps: PageRegistration['apps']): PageRegistration['apps'] {
+  return apps.some((a) => a.appId === PAGE_INBOX_APP_ID) ? apps : [...apps, { appId: PAGE_INBOX_APP_ID }];
+}

@@ -1,0 +1,31 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { EVENT_PARTITIONS, webhookEventStoredSchema, webhookEventSubject } from '@app/contracts';
+import { DurableConsumers } from '@app/messaging';
+import { RoutingService } from './routing.service.js';
+
+/**
+ * One durable consumer per partition of the EVENTS stream, each with one message in flight at a
+ * time across all replicas: a thread's events are routed strictly in the order Meta sent them,
+ * while different partitions proceed in parallel.
+ */
+@Injectable()
+export class RoutingConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: DurableConsumers,
+    private readonly routing: RoutingService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (let partition = 0; partition < EVENT_PARTITIONS; partition++) {
+      await this.consumers.start({
+        stream: 'EVENTS',
+        durable: `thread-ownership-routing-${partition}`,
+        filterSubject: webhookEventSubject(partition),
+        schema: webhookEventStoredSchema,
+        maxAckPending: 1,
+        ackWaitMs: 30_000,
+        handle: (envelope, meta) => this.routing.route(envelope, meta),
+      });
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ErrorCode, type GetThreadOwner, type RpcResponse } from '@app/contracts';
+import { Clock, DomainError } from '@app/platform';
+import { handoverDeliveries, type HandoverNotice } from '../delivery/bot-events.js';
+import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
+import { MetaInboxBridge } from '../outbound/meta-inbox-bridge.js';
+import type { PageView } from '../pages/pages.service.js';
+import { PagesService } from '../pages/pages.service.js';
+import type { OwnershipAction } from './ownership-change.entity.js';
+import { checkMetadata, checkPass, checkRelease, checkTake, requestAddressee, type OwnershipFacts } from './ownership-rules.js';
+import { ThreadsRepository, type ThreadTx } from './threads.repository.js';
+
+export interface ThreadCommand {
+  pageId: string;
+  psid: string;
+  actorAppId: string;
+  metadata?: string;
+  correlationId?: string;
+}
+
+export interface OwnerChange {
+  action: OwnershipAction;
+  actorAppId: string | null;
+  toAppId: string | null;
+  metadata?: string;
+  /** The handover event the apps involved receive (none for a plain release, as at Meta). */
+  notice?: HandoverNotice['kind'];
+  correlationId?: string;
+}
+
+const SUCCESS = { success: true } as const;
+
+/** Pass / take / request / release and idle expiry: every change under the thread's row lock. */
+@Injectable()
+export class OwnershipService {
+  constructor(
+    private readonly threads: ThreadsRepository,
+    private readonly pages: PagesService,
+    private readonly outbox: OutboxPublisher,
+    private readonly inbox: MetaInboxBridge,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly config: ConfigService,
+  ) {}
+
+  async pass(cmd: ThreadCommand & { targetAppId: string }): Promise<typeof SUCCESS> {
+    checkMetadata(cmd.metadata);
+    const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
+    const target = view.apps.find((a) => a.appId === cmd.targetAppId);
+    if (!target) throw new DomainError(ErrorCode.UnknownApp, `app ${cmd.targetAppId} is not connected to page ${cmd.pageId}`);
+    return this.inKnownThread(cmd, async (tx) => {
+      checkPass(facts(tx, view), cmd.actorAppId, target);
+      return this.changeOwner(tx, view, { ...change(cmd, 'pass', target.appId), notice: 'pass_thread_control' });
+    });
+  }
+
+  async take(cmd: ThreadCommand): Promise<typeof SUCCESS> {
+    checkMetadata(cmd.metadata);
+    const { view, app } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
+    checkTake(app);
+    return this.inKnownThread(cmd, async (tx) => {
+      if (tx.thread.ownerAppId === cmd.actorAppId) return [];
+      return this.changeOwner(tx, view, { ...change(cmd, 'take', cmd.actorAppId), notice: 'take_thread_control' });
+    });
+  }
+
+  async request(cmd: ThreadCommand): Promise<typeof SUCCESS> {
+    checkMetadata(cmd.metadata);
+    const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
+    return this.inKnownThread(cmd, async (tx) => {
+      const addressee = requestAddressee(facts(tx, view), cmd.actorAppId);
+      const now = this.clock.now();
+      await tx.audit({ ...auditBase(tx, now), action: 'request', actorAppId: cmd.actorAppId, fromAppId: tx.thread.ownerAppId, toAppId: cmd.actorAppId, metadata: cmd.metadata ?? null });
+      const body = { requested_owner_app_id: cmd.actorAppId, metadata: cmd.metadata ?? null };
+      return tx.enqueue(this.notices(view, { kind: 'request_thread_control', body, at: now, tx, correlationId: cmd.correlationId }, [addressee]), now);
+    });
+  }
+
+  async release(cmd: ThreadCommand): Promise<typeof SUCCESS> {
+    checkMetadata(cmd.metadata);
+    const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
+    return this.inKnownThread(cmd, async (tx) => {
+      checkRelease(facts(tx, view), cmd.actorAppId);
+      return this.changeOwner(tx, view, change(cmd, 'release', null));
+    });
+  }
+
+  async owner(pageId: string, psid: string, actorAppId: string): Promise<RpcResponse<typeof GetThreadOwner>> {
+    await this.pages.participant(pageId, actorAppId);
+    const thread = await this.threads.findThread(pageId, psid);
+    if (!thread) throw unknownThread(pageId, psid);
+    const lapsed = thread.expiresAt !== null && thread.expiresAt <= this.clock.now();
+    if (thread.ownerAppId === null || lapsed) return { data: [] };
+    return { data: [{ thread_owner: { app_id: thread.ownerAppId, expiration: Math.floor((thread.expiresAt?.getTime() ?? 0) / 1000) } }] };
+  }
+
+  /** Ownership lapses after the idle timeout; the previous owner is told. Returns how many lapsed. */
+  async expireIdle(): Promise<number> {
+    let expired = 0;
+    for (const stale of await this.threads.findExpired(this.clock.now(), 200)) {
+      const view = await this.pages.find(stale.pageId);
+      if (!view) continue;
+      const ids = await this.threads.inThreadTransaction(stale.pageId, stale.psid, async (tx) => {
+        if (!this.hasLapsed(tx)) return [];
+        expired += 1;
+        return this.lapse(tx, view);
+      });
+      await this.outbox.publishNow(ids);
+    }
+    return expired;
+  }
+
+  hasLapsed(tx: ThreadTx): boolean {
+    const { ownerAppId, expiresAt } = tx.thread;
+    return ownerAppId !== null && expiresAt !== null && expiresAt <= this.clock.now();
+  }
+
+  lapse(tx: ThreadTx, view: PageView): Promise<string[]> {
+    return this.changeOwner(tx, view, { action: 'idle_timeout', actorAppId: null, toAppId: null, notice: 'release_thread_control' });
+  }
+
+  /** Moves the thread to `toAppId` (null: idle), audits it and queues the handover events. */
+  async changeOwner(tx: ThreadTx, view: PageView, c: OwnerChange): Promise<string[]> {
+    const now = this.clock.now();
+    const from = tx.thread.ownerAppId;
+    await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
+    Object.assign(tx.thread, {
+      ownerAppId: c.toAppId,
+      ownerSince: c.toAppId ? now : null,
+      lastActivityAt: now,
+      expiresAt: c.toAppId ? this.expiryFrom(now) : null,
+    });
+    await tx.saveThread();
+    await tx.audit({ ...auditBase(tx, now), action: c.action, actorAppId: c.actorAppId, fromAppId: from, toAppId: c.toAppId, metadata: c.metadata ?? null });
+    if (!c.notice) return [];
+    const body = { previous_owner_app_id: from, new_owner_app_id: c.toAppId, metadata: c.metadata ?? null, ...(c.action === 'idle_timeout' ? { reason: 'idle_timeout' } : {}) };
+    const recipients = [from, c.toAppId].filter((a): a is string => a !== null);
+    return tx.enqueue(this.notices(view, { kind: c.notice, body, at: now, tx, correlationId: c.correlationId }, recipients), now);
+  }
+
+  expiryFrom(activity: Date): Date {
+    return new Date(activity.getTime() + (this.config.get<number>('OWNERSHIP_IDLE_TIMEOUT_MS') ?? 86_400_000));
+  }
+
+  private notices(view: PageView, n: { kind: HandoverNotice['kind']; body: Record<string, unknown>; at: Date; tx: ThreadTx; correlationId?: string }, recipients: string[]) {
+    const bots = recipients.filter((appId) => view.apps.some((a) => a.appId === appId && a.role === 'bot' && a.subscribed));
+    const notice = { kind: n.kind, pageId: view.page.id, psid: n.tx.thread.psid, body: n.body, ownerAppId: n.tx.thread.ownerAppId, at: n.at, correlationId: n.correlationId };
+    return handoverDeliveries(notice, bots);
+  }
+
+  private async inKnownThread(cmd: ThreadCommand, work: (tx: ThreadTx) => Promise<string[]>): Promise<typeof SUCCESS> {
+    const ids = await this.threads.inThreadTransaction(cmd.pageId, cmd.psid, async (tx) => {
+      if (tx.isNew) throw unknownThread(cmd.pageId, cmd.psid);
+      return work(tx);
+    });
+    await this.outbox.publishNow(ids);
+    return SUCCESS;
+  }
+}
+
+function facts(tx: ThreadTx, view: PageView): OwnershipFacts {
+  return { ownerAppId: tx.thread.ownerAppId, defaultOwnerAppId: view.page.defaultOwnerAppId };
+}
+
+function change(cmd: ThreadCommand, action: OwnershipAction, toAppId: string | null): OwnerChange {
+  return { action, actorAppId: cmd.actorAppId, toAppId, metadata: cmd.metadata, correlationId: cmd.correlationId };
+}
+
+function auditBase(tx: ThreadTx, at: Date) {
+  return { pageId: tx.thread.pageId, psid: tx.thread.psid, at };
+}
+
+function unknownThread(pageId: string, psid: string): DomainError {
+  return new DomainError(ErrorCode.UnknownThread, `no conversation with user ${psid} on page ${pageId}`);
+}

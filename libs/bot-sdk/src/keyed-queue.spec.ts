@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { KeyedQueue } from './keyed-queue.js';
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('KeyedQueue', () => {
+  it('runs one key in order even when earlier tasks are slower', async () => {
+    const queue = new KeyedQueue();
+    const seen: number[] = [];
+    await Promise.all([30, 10, 0].map((delay, i) => queue.run('thread', async () => {
+      await tick(delay);
+      seen.push(i);
+    })));
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('runs different keys concurrently', async () => {
+    const queue = new KeyedQueue();
+    const seen: string[] = [];
+    await Promise.all([
+      queue.run('a', async () => {
+        await tick(30);
+        seen.push('a');
+      }),
+      queue.run('b', async () => {
+        seen.push('b');
+      }),
+    ]);
+    expect(seen).toEqual(['b', 'a']);
+  });
+
+  it('keeps going after a failed task and forgets idle keys', async () => {
+    const queue = new KeyedQueue();
+    const failed = queue.run('k', async () => {
+      throw new Error('boom');
+    });
+    const after = queue.run('k', async () => undefined);
+    await expect(failed).rejects.toThrow('boom');
+    await expect(after).resolves.toBeUndefined();
+    await queue.idle();
+    expect(queue.size).toBe(0);
+  });
+});

@@ -1,0 +1,57 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  ErrorCode,
+  GetThreadOwner,
+  ListPageApps,
+  parseRpcReply,
+  PassThreadControl,
+  ReleaseThreadControl,
+  RequestNotification,
+  RequestThreadControl,
+  RpcError,
+  rpcSubject,
+  SendMessage,
+  SendNotification,
+  TakeThreadControl,
+  type RpcContract,
+  type RpcRequest,
+  type RpcResponse,
+} from '@app/contracts';
+import type { z } from 'zod';
+
+/**
+ * The requests a bot makes to the suite, as itself. Each is a core-NATS request on
+ * `<prefix>.rpc.<appId>.<operation>` with a timeout; failures throw RpcError with a stable code.
+ */
+export class SuiteClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly prefix: string,
+    private readonly appId: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  send = (request: RpcRequest<typeof SendMessage>) => this.call(SendMessage, request);
+  passThreadControl = (request: RpcRequest<typeof PassThreadControl>) => this.call(PassThreadControl, request);
+  takeThreadControl = (request: RpcRequest<typeof TakeThreadControl>) => this.call(TakeThreadControl, request);
+  requestThreadControl = (request: RpcRequest<typeof RequestThreadControl>) => this.call(RequestThreadControl, request);
+  releaseThreadControl = (request: RpcRequest<typeof ReleaseThreadControl>) => this.call(ReleaseThreadControl, request);
+  threadOwner = (request: RpcRequest<typeof GetThreadOwner>) => this.call(GetThreadOwner, request);
+  pageApps = (request: RpcRequest<typeof ListPageApps>) => this.call(ListPageApps, request);
+  requestNotification = (request: RpcRequest<typeof RequestNotification>) => this.call(RequestNotification, request);
+  notify = (request: RpcRequest<typeof SendNotification>) => this.call(SendNotification, request);
+
+  async call<C extends RpcContract<z.ZodType, z.ZodType>>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {
+    const subject = `${this.prefix}.${rpcSubject(contract, this.appId)}`;
+    let reply;
+    try {
+      reply = await this.nc.request(subject, JSON.stringify(request), { timeout: this.timeoutMs });
+    } catch (error) {
+      const message = (error as Error).message ?? '';
+      if (/no responders/i.test(message)) throw new RpcError(ErrorCode.Unavailable, `the suite does not answer ${contract.operation}`);
+      if (/timeout/i.test(message)) throw new RpcError(ErrorCode.Timeout, `${contract.operation} did not answer within ${this.timeoutMs} ms`);
+      throw new RpcError(ErrorCode.Internal, `${contract.operation} failed: ${message}`);
+    }
+    return parseRpcReply(reply.json(), contract.response) as RpcResponse<C>;
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { pageIdSchema, psidSchema } from '../ids.js';
+import { outgoingMessageSchema, sendResultSchema } from '../messenger/send-message.js';
+import { defineRpc } from '../rpc.js';
+
+/** Meta limits the `one_time_notif_req` title to 65 characters (§3). */
+export const OTN_TITLE_MAX_LENGTH = 65;
+/** The topic travels as the template payload; its limit is unconfirmed, so we keep well under 1000. */
+export const topicSchema = z.string().min(1).max(200).regex(/^[^\s].*$/, 'topic must not start with a space');
+
+/** Ask the user for permission to send one message on `topic` later (sends the OTN template). */
+export const RequestNotification = defineRpc({
+  operation: 'notification.request',
+  scope: 'bot',
+  request: z.object({ pageId: pageIdSchema, psid: psidSchema, topic: topicSchema, title: z.string().min(1) }),
+  response: z.object({ requestId: z.string(), message_id: z.string() }),
+});
+
+/**
+ * Send the one message the user agreed to on `topic`, using (and spending) one token.
+ * The token itself never leaves the notifications service.
+ */
+export const SendNotification = defineRpc({
+  operation: 'notification.send',
+  scope: 'bot',
+  request: z.object({ pageId: pageIdSchema, psid: psidSchema, topic: topicSchema, message: outgoingMessageSchema }),
+  response: sendResultSchema,
+});

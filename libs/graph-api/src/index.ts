@@ -1,0 +1,2 @@
+export * from './graph-api.error.js';
+export * from './graph-client.js';

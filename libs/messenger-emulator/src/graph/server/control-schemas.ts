@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Bodies of the `/_emulator/*` control API, validated so non-TS tools get clear 400s. */
+
+export const faultMatchSchema = z.strictObject({
+  method: z.string().min(1).optional(),
+  pathIncludes: z.string().min(1).optional(),
+  edge: z.string().min(1).optional(),
+  pageId: z.string().min(1).optional(),
+});
+
+export const graphErrorSpecSchema = z.strictObject({
+  status: z.number().int().min(400).max(599).optional(),
+  code: z.number().int(),
+  error_subcode: z.number().int().optional(),
+  is_transient: z.boolean().optional(),
+  message: z.string().optional(),
+  type: z.string().optional(),
+  error_user_title: z.string().optional(),
+  error_user_msg: z.string().optional(),
+});
+
+export const addFaultSchema = z.strictObject({
+  match: faultMatchSchema.default({}),
+  error: graphErrorSpecSchema,
+  times: z.number().int().positive().default(1),
+});
+
+export const latencySchema = z.strictObject({ ms: z.number().nonnegative().finite() });
+
+export const otnTokenSchema = z.strictObject({
+  token: z.string().min(1),
+  pageId: z.string().min(1),
+  psid: z.string().min(1).optional(),
+  payload: z.string().optional(),
+});
+
+export const threadOwnerSchema = z.strictObject({ appId: z.string().min(1).nullable() });
+
+export const callsQuerySchema = z.object({
+  edge: z.string().optional(),
+  pageId: z.string().optional(),
+  method: z.string().optional(),
+  pathIncludes: z.string().optional(),
+});
+
+/** Turns a zod failure into one readable line. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+}

@@ -1,0 +1,16 @@
+export * from './crypto/hmac.js';
+export * from './graph/graph-emulator.js';
+export * from './graph/emulator-options.js';
+export type { PageTokenGrant } from './graph/access-control.js';
+export type { RecordedCall, CallFilter, CallPredicate, CallMatcher } from './graph/call-recorder.js';
+export type { FaultMatch, PendingFault } from './graph/fault-injector.js';
+export { buildErrorEnvelope, type GraphErrorSpec, type GraphErrorEnvelope } from './graph/graph-error.js';
+export type { OtnTokenGrant } from './graph/otn-registry.js';
+export { THREAD_CONTROL_TTL_SECONDS, type ThreadOwnership, type ThreadOwnershipEntry } from './graph/thread-registry.js';
+export { MAX_TEXT_LENGTH } from './graph/send-api-validation.js';
+export * from './simulator/meta-json.js';
+export * from './simulator/webhook-events.js';
+export { newMid, newOtnToken } from './simulator/ids.js';
+export { HttpOtnTokenSink, type OtnTokenSink } from './simulator/graph-link.js';
+export { SIGNATURE_HEADER, type WebhookPostResult } from './simulator/webhook-poster.js';
+export * from './simulator/user-simulator.js';

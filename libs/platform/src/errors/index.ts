@@ -1,0 +1,3 @@
+export * from './domain-error.js';
+export * from './zod-payload.pipe.js';
+export * from './error.filter.js';

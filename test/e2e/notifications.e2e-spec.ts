@@ -1,0 +1,362 @@
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, streamName, type RpcReply, type WebhookEventStored } from '@app/contracts';
+import { ManualClock, TokenCipher } from '@app/platform';
+import { bootNotifications, type RunningNotifications } from '../../apps/notifications/test/support/boot.js';
+import { DeliverStandIn, graphError } from '../../apps/notifications/test/support/deliver-stand-in.js';
+import { messageEvent, otnOptInEvent, publishEvent, readEvent, type Thread } from '../../apps/notifications/test/support/webhook-events.js';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+import { waitFor } from '../support/wait-for.js';
+
+const HOUR = 60 * 60 * 1000;
+const YEAR = 365 * 24 * HOUR;
+const PAGE = '1001';
+const PAGE_WITHOUT_OTN = '1002';
+const BOT = 'shop-bot';
+const TOPIC = 'back-in-stock:sku-42';
+
+let env: TestEnvironment;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let db: pg.Client;
+let cipher: TokenCipher;
+let deliver: DeliverStandIn;
+let svc: RunningNotifications;
+let clock: ManualClock;
+let psidCounter = 5000;
+
+const newThread = (pageId = PAGE): Thread => ({ pageId, psid: String(++psidCounter) });
+const now = () => clock.now().getTime();
+
+async function rpc(subject: string, payload: unknown): Promise<RpcReply> {
+  const reply = await nc.request(`${env.prefix}.${subject}`, JSON.stringify(payload), { timeout: 15_000 });
+  return reply.json<RpcReply>();
+}
+const botRpc = (operation: string, payload: unknown, appId = BOT) => rpc(`rpc.${appId}.${operation}`, payload);
+const notify = (thread: Thread, topic = TOPIC, text = 'It is back!') => botRpc('notification.send', { ...thread, topic, message: { text } });
+const errorCode = (reply: RpcReply) => (reply.ok ? 'ok' : reply.error.code);
+
+async function http(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const init: RequestInit = body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const response = await fetch(`${svc.baseUrl}${path}`, init);
+  return { status: response.status, json: await response.json().catch(() => undefined) };
+}
+
+/** Publishes as the ingress would and waits until the consumer has processed that event. */
+async function ingest(event: WebhookEventStored): Promise<number> {
+  const seq = await publishEvent(js, env.prefix, event);
+  await waitFor(async () => {
+    const { rows } = await db.query('SELECT last_event_seq FROM notifications.thread_windows WHERE page_id = $1 AND psid = $2', [event.pageId, event.psid]);
+    return rows[0] && Number(rows[0].last_event_seq) >= seq ? true : undefined;
+  }, `event ${seq} processed`);
+  return seq;
+}
+const optIn = (thread: Thread, token: string, topic = TOPIC, at = now()) => ingest(otnOptInEvent(cipher, thread, topic, token, at));
+
+const tokenRows = async (thread: Thread) =>
+  (await db.query('SELECT * FROM notifications.otn_tokens WHERE page_id = $1 AND psid = $2 ORDER BY id', [thread.pageId, thread.psid])).rows;
+const sendRows = async (thread: Thread) =>
+  (await db.query('SELECT * FROM notifications.otn_sends WHERE page_id = $1 AND psid = $2 ORDER BY created_at', [thread.pageId, thread.psid])).rows;
+const callsFor = (thread: Thread) => deliver.calls.filter((c) => c.psid === thread.psid);
+const windowOf = (thread: Thread, minEventSeq?: number) => rpc('internal.window.status', { ...thread, minEventSeq });
+const service = async <T>(path: string, name: string): Promise<T> => svc.app.get((await import(path))[name]);
+
+beforeAll(async () => {
+  env = await createTestEnvironment({
+    OTN_SEND_INLINE_ATTEMPTS: '2',
+    OTN_RETRY_BASE_DELAY_MS: '5',
+    OTN_SWEEP_INTERVAL_MS: '3600000',
+    OTN_RETRY_INTERVAL_MS: '3600000',
+    WINDOW_WAIT_MS: '1500',
+  });
+  clock = new ManualClock(new Date());
+  cipher = new TokenCipher(process.env.TOKEN_ENCRYPTION_KEY!);
+  nc = await connect({ servers: env.natsUrl });
+  js = jetstream(nc);
+  deliver = new DeliverStandIn(nc, env.prefix).start();
+  db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+  svc = await bootNotifications(clock);
+  expect((await http('PUT', `/pages/${PAGE}/settings`, { otnEnabled: true })).status).toBe(200);
+});
+
+afterAll(async () => {
+  await svc?.close();
+  await deliver?.stop();
+  await db?.end();
+  await nc?.close();
+  await env?.cleanup();
+});
+
+describe('Page OTN permission', () => {
+  it('defaults to OTN_ENABLED_BY_DEFAULT, stores a setting and validates the body', async () => {
+    expect((await http('GET', `/pages/${PAGE_WITHOUT_OTN}/settings`)).json).toEqual({ pageId: PAGE_WITHOUT_OTN, otnEnabled: false, source: 'default' });
+    expect((await http('GET', `/pages/${PAGE}/settings`)).json).toEqual({ pageId: PAGE, otnEnabled: true, source: 'page' });
+    expect((await http('PUT', `/pages/${PAGE}/settings`, { otnEnabled: 'yes' })).status).toBe(400);
+    expect((await http('GET', '/health')).json.status).toBe('ok');
+  });
+});
+
+describe('RequestNotification', () => {
+  const ask = (thread: Thread, title = 'Tell me when it is back', topic = TOPIC) => botRpc('notification.request', { ...thread, topic, title });
+
+  it('sends the one_time_notif_req template through DeliverMessage on behalf of the calling bot', async () => {
+    const thread = newThread();
+    const reply = await ask(thread);
+    expect(reply.ok).toBe(true);
+    expect(callsFor(thread)).toEqual([
+      {
+        appId: BOT,
+        ...thread,
+        message: { attachment: { type: 'template', payload: { template_type: 'one_time_notif_req', title: 'Tell me when it is back', payload: TOPIC } } },
+      },
+    ]);
+    expect(reply.ok && reply.data).toEqual({ requestId: expect.any(String), message_id: expect.stringMatching(/^m_/) });
+  });
+
+  it('refuses a title over 65 characters and a Page without the permission, without sending', async () => {
+    const thread = newThread();
+    expect(errorCode(await ask(thread, 'x'.repeat(66)))).toBe(ErrorCode.OtnTitleTooLong);
+    expect(errorCode(await ask(newThread(PAGE_WITHOUT_OTN)))).toBe(ErrorCode.OtnNotEnabled);
+    expect(deliver.calls.filter((c) => c.psid === thread.psid || c.pageId === PAGE_WITHOUT_OTN)).toHaveLength(0);
+    expect((await ask(thread, 'y'.repeat(65))).ok).toBe(true);
+  });
+
+  it('throttles a repeat on the same topic until the throttle period has passed', async () => {
+    const thread = newThread();
+    expect((await ask(thread)).ok).toBe(true);
+    const repeat = await ask(thread);
+    expect(errorCode(repeat)).toBe(ErrorCode.OtnRequestThrottled);
+    expect((await ask(thread, 'Other topic', 'price-drop')).ok).toBe(true);
+    clock.advance(24 * HOUR);
+    expect((await ask(thread)).ok).toBe(true);
+    expect(callsFor(thread)).toHaveLength(3);
+  });
+
+  it('propagates the sender’s typed error, and a failed ask does not count for the throttle', async () => {
+    const thread = newThread();
+    deliver.reply({ ok: false, error: { code: ErrorCode.OutsideMessagingWindow, message: 'window closed' } });
+    expect(errorCode(await ask(thread))).toBe(ErrorCode.OutsideMessagingWindow);
+    expect((await ask(thread)).ok).toBe(true);
+  });
+});
+
+describe('opt-in capture', () => {
+  it('stores the token re-sealed, with topic, creation time and a 365-day expiry', async () => {
+    const thread = newThread();
+    const at = now() - 1000;
+    await optIn(thread, 'OTN-TOKEN-capture-1', TOPIC, at);
+    const [row] = await tokenRows(thread);
+    expect(row).toMatchObject({ topic: TOPIC, state: 'valid', fingerprint: cipher.fingerprint('OTN-TOKEN-capture-1') });
+    expect(row.created_at.getTime()).toBe(at);
+    expect(row.expires_at.getTime()).toBe(at + YEAR);
+    expect(cipher.open(row.sealed_token)).toBe('OTN-TOKEN-capture-1');
+  });
+
+  it('keeps one token when the same opt-in arrives twice (new event id, new ciphertext)', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-dup');
+    await optIn(thread, 'OTN-TOKEN-dup');
+    expect(await tokenRows(thread)).toHaveLength(1);
+  });
+});
+
+describe('SendNotification', () => {
+  it('spends the token: DeliverMessage gets it sealed, without a tag; a second notify finds none left', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-send-1');
+    const reply = await notify(thread);
+    expect(reply).toEqual({ ok: true, data: { recipient_id: thread.psid, message_id: expect.stringMatching(/^m_/) } });
+    const [call] = callsFor(thread);
+    expect(call).toMatchObject({ appId: BOT, ...thread, message: { text: 'It is back!' } });
+    expect(Object.keys(call!).sort()).toEqual(['appId', 'message', 'pageId', 'psid', 'sealedOneTimeNotifToken']);
+    expect(cipher.open(call!.sealedOneTimeNotifToken!)).toBe('OTN-TOKEN-send-1');
+    expect(call!.sealedOneTimeNotifToken).not.toBe((await tokenRows(thread))[0].sealed_token);
+    expect((await tokenRows(thread))[0].state).toBe('used');
+    expect((await sendRows(thread))[0]).toMatchObject({ status: 'sent', message_id: reply.ok && (reply.data as any).message_id, attempts: 1 });
+    expect(errorCode(await notify(thread))).toBe(ErrorCode.OtnNoTokenLeft);
+    expect(callsFor(thread)).toHaveLength(1);
+  });
+
+  it('uses the oldest token first and refuses a topic the user never agreed to', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-newer', TOPIC, now() - 1000);
+    await optIn(thread, 'OTN-TOKEN-older', TOPIC, now() - 5000);
+    expect(errorCode(await notify(thread, 'price-drop'))).toBe(ErrorCode.OtnTopicNotAgreed);
+    expect((await notify(thread)).ok).toBe(true);
+    expect(cipher.open(callsFor(thread)[0]!.sealedOneTimeNotifToken!)).toBe('OTN-TOKEN-older');
+  });
+
+  it('refuses a Page without the OTN permission', async () => {
+    expect(errorCode(await notify(newThread(PAGE_WITHOUT_OTN)))).toBe(ErrorCode.OtnNotEnabled);
+  });
+
+  it('retries a transient Graph error inline with the same token', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-transient-1');
+    deliver.reply(graphError(2, true));
+    expect((await notify(thread)).ok).toBe(true);
+    expect(callsFor(thread).map((c) => cipher.open(c.sealedOneTimeNotifToken!))).toEqual(['OTN-TOKEN-transient-1', 'OTN-TOKEN-transient-1']);
+    expect((await sendRows(thread))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('keeps the token reserved after the inline attempts and lets the retry loop finish the send', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-transient-2');
+    deliver.reply({ ok: false, error: { code: ErrorCode.GraphUnavailable, message: 'down' } }, graphError(1200, false));
+    const reply = await notify(thread);
+    expect(reply.ok ? reply : reply.error).toMatchObject({ code: ErrorCode.GraphError, details: { code: 1200, retrying: true } });
+    expect((await tokenRows(thread))[0].state).toBe('reserved');
+    expect((await sendRows(thread))[0]).toMatchObject({ status: 'retrying', attempts: 2 });
+    expect(errorCode(await notify(thread))).toBe(ErrorCode.OtnNoTokenLeft);
+
+    const retry = await service<{ runDue(): Promise<number> }>('../../apps/notifications/src/otn/notify/retry.scheduler.js', 'RetryScheduler');
+    clock.advance(10 * 60_000);
+    expect(await retry.runDue()).toBe(1);
+    expect((await tokenRows(thread))[0].state).toBe('used');
+    expect((await sendRows(thread))[0]).toMatchObject({ status: 'sent', attempts: 3, message_id: expect.stringMatching(/^m_/) });
+    expect(callsFor(thread)).toHaveLength(3);
+  });
+
+  it('invalidates the token on a permanent Graph error and gives the bot the typed error', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-permanent');
+    deliver.reply(graphError(100, false));
+    const reply = await notify(thread);
+    expect(reply.ok ? reply : reply.error).toMatchObject({ code: ErrorCode.GraphError, details: { code: 100, is_transient: false } });
+    expect((await tokenRows(thread))[0].state).toBe('invalid');
+    expect((await sendRows(thread))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(errorCode(await notify(thread))).toBe(ErrorCode.OtnNoTokenLeft);
+  });
+
+  it('gives the token back when the sender refused before reaching Meta', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-not-sent');
+    deliver.reply({ ok: false, error: { code: ErrorCode.NotThreadOwner, message: 'another app owns the thread' } });
+    expect(errorCode(await notify(thread))).toBe(ErrorCode.NotThreadOwner);
+    expect((await tokenRows(thread))[0].state).toBe('valid');
+    expect((await notify(thread)).ok).toBe(true);
+  });
+});
+
+describe('token expiry', () => {
+  it('uses a token 1 ms before its expiry, never at or after it, and the sweep marks it expired', async () => {
+    const base = now();
+    const early = newThread();
+    const late = newThread();
+    await optIn(early, 'OTN-TOKEN-expiry-1', TOPIC, base);
+    await optIn(late, 'OTN-TOKEN-expiry-2', TOPIC, base);
+    clock.set(new Date(base + YEAR - 1));
+    expect((await notify(early)).ok).toBe(true);
+    clock.set(new Date(base + YEAR));
+    expect(errorCode(await notify(late))).toBe(ErrorCode.OtnNoTokenLeft);
+    expect((await tokenRows(late))[0].state).toBe('valid');
+
+    const sweep = await service<{ sweep(): Promise<number> }>('../../apps/notifications/src/otn/expiry/expiry-sweep.service.js', 'ExpirySweep');
+    expect(await sweep.sweep()).toBeGreaterThanOrEqual(1);
+    expect((await tokenRows(late))[0].state).toBe('expired');
+    expect((await http('GET', '/metrics')).status).toBe(200);
+    const metrics = await (await fetch(`${svc.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/notifications_tokens\{state="expired"\} [1-9]/);
+    expect(metrics).toMatch(/notifications_refused_total\{reason="no_token_left"\} [1-9]/);
+    clock.set(new Date(base));
+  });
+});
+
+describe('messaging window', () => {
+  it('opens on a user message, not on an opt-in alone, and closes 24 h after the last interaction', async () => {
+    const thread = newThread();
+    expect(await windowOf(thread)).toEqual({ ok: true, data: { open: false, lastInteractionAt: null, standardUntil: null, humanAgentUntil: null } });
+    await optIn(thread, 'OTN-TOKEN-window');
+    await ingest(readEvent(thread, now()));
+    expect(await windowOf(thread)).toMatchObject({ ok: true, data: { open: false, lastInteractionAt: null } });
+
+    const at = now();
+    await ingest(messageEvent(thread, at));
+    expect(await windowOf(thread)).toEqual({
+      ok: true,
+      data: {
+        open: true,
+        lastInteractionAt: new Date(at).toISOString(),
+        standardUntil: new Date(at + 24 * HOUR).toISOString(),
+        humanAgentUntil: new Date(at + 7 * 24 * HOUR).toISOString(),
+      },
+    });
+    await ingest(messageEvent(thread, at - HOUR)); // late or redelivered: never moves the window back
+    clock.set(new Date(at + 24 * HOUR - 1));
+    expect(await windowOf(thread)).toMatchObject({ data: { open: true, lastInteractionAt: new Date(at).toISOString() } });
+    clock.set(new Date(at + 24 * HOUR));
+    expect(await windowOf(thread)).toMatchObject({ data: { open: false, lastInteractionAt: new Date(at).toISOString() } });
+    clock.set(new Date(at));
+  });
+
+  it('waits for the event named by minEventSeq before answering, and times out rather than answer stale', async () => {
+    const thread = newThread();
+    const jsm = await jetstreamManager(nc);
+    const next = (await jsm.streams.info(streamName(env.prefix, 'EVENTS'))).state.last_seq + 1;
+    const answer = windowOf(thread, next);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await publishEvent(js, env.prefix, messageEvent(thread, now()))).toBe(next);
+    expect(await answer).toMatchObject({ ok: true, data: { open: true } });
+
+    const started = Date.now();
+    expect(errorCode(await windowOf(newThread(), next + 1_000_000))).toBe(ErrorCode.Timeout);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+});
+
+describe('token inventory', () => {
+  it('counts valid tokens per topic and per user with their expiries, never the tokens', async () => {
+    const page = '1003';
+    const [a, b] = [newThread(page), newThread(page)];
+    const at = now();
+    await optIn(a, 'OTN-TOKEN-inv-1', 'topic-1', at - 2000);
+    await optIn(a, 'OTN-TOKEN-inv-2', 'topic-1', at - 1000);
+    await optIn(b, 'OTN-TOKEN-inv-3', 'topic-2', at);
+    const { status, json } = await http('GET', `/pages/${page}/tokens`);
+    expect(status).toBe(200);
+    expect(json.byTopic).toEqual([
+      { topic: 'topic-1', validTokens: 2, earliestExpiry: new Date(at - 2000 + YEAR).toISOString(), latestExpiry: new Date(at - 1000 + YEAR).toISOString() },
+      { topic: 'topic-2', validTokens: 1, earliestExpiry: new Date(at + YEAR).toISOString(), latestExpiry: new Date(at + YEAR).toISOString() },
+    ]);
+    expect(json.byUser.map((g: any) => [g.psid, g.topic, g.validTokens])).toEqual([
+      [a.psid, 'topic-1', 2],
+      [b.psid, 'topic-2', 1],
+    ]);
+    expect(JSON.stringify(json)).not.toMatch(/OTN-TOKEN|v1\./);
+    const filtered = await http('GET', `/pages/${page}/tokens?psid=${b.psid}`);
+    expect(filtered.json.byTopic.map((g: any) => g.topic)).toEqual(['topic-2']);
+    expect((await http('GET', `/pages/${page}/tokens?psid=abc`)).status).toBe(400);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('never stores a clear token in any table', async () => {
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM notifications.otn_tokens');
+    expect(rows[0].n).toBeGreaterThan(10);
+    for (const table of ['otn_tokens', 'otn_sends', 'otn_requests', 'thread_windows']) {
+      const leaked = await db.query(`SELECT count(*)::int AS n FROM notifications.${table} t WHERE t::text LIKE '%OTN-TOKEN%'`);
+      expect(leaked.rows[0].n, table).toBe(0);
+    }
+  });
+});
+
+describe('two replicas', () => {
+  it('send exactly one message for 200 concurrent notifies on one token', async () => {
+    const replica = await bootNotifications(clock);
+    try {
+      const thread = newThread();
+      await optIn(thread, 'OTN-TOKEN-contended');
+      const replies = await Promise.all(Array.from({ length: 200 }, () => notify(thread)));
+      const codes = replies.map(errorCode);
+      expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+      expect(codes.filter((c) => c === ErrorCode.OtnNoTokenLeft)).toHaveLength(199);
+      expect(callsFor(thread)).toHaveLength(1);
+      expect(await sendRows(thread)).toHaveLength(1);
+    } finally {
+      await replica.close();
+    }
+  });
+});

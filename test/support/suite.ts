@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { createGraphEmulator, UserSimulator, type GraphEmulator } from '@app/messenger-emulator';
+import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const APP_SECRET = 'test-app-secret';
+export const PAGE_ID = '1000001';
+export const PAGE_TOKEN = 'page-token-1000001';
+
+export interface RunningSuite {
+  env: TestEnvironment;
+  graph: GraphEmulator;
+  user: UserSimulator;
+  ingressUrl: string;
+  adminUrl: string;
+  notificationsUrl: string;
+  apps: INestApplication[];
+  /** Boots one more replica of the thread-ownership service (same database and prefix). */
+  addOwnershipReplica(): Promise<INestApplication>;
+  registerPage(body: Record<string, unknown>): Promise<void>;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole suite in one process, as in production but sharing one private database and subject
+ * prefix: ingress, thread-ownership and notifications against the real NATS and PostgreSQL, with
+ * the Graph API emulated. App modules are imported after the environment is set (config is read
+ * at import).
+ */
+export async function startSuite(extraEnv: Record<string, string> = {}): Promise<RunningSuite> {
+  const graph = await createGraphEmulator({ appSecret: APP_SECRET });
+  const env = await createTestEnvironment({
+    GRAPH_API_URL: graph.url,
+    META_APP_SECRET: APP_SECRET,
+    ADMIN_API_TOKEN: ADMIN_TOKEN,
+    OTN_ENABLED_BY_DEFAULT: 'true',
+    ...extraEnv,
+  });
+  const apps: INestApplication[] = [];
+  const start = async (create: () => Promise<INestApplication>) => {
+    const app = await create();
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    apps.push(app);
+    return app;
+  };
+  const { createThreadOwnershipApp } = await import('../../apps/thread-ownership/src/create-app.js');
+  const { createNotificationsApp } = await import('../../apps/notifications/src/create-app.js');
+  const { createIngressApp } = await import('../../apps/ingress/src/create-app.js');
+  const ownership = await start(createThreadOwnershipApp);
+  const notifications = await start(createNotificationsApp);
+  const ingress = await start(createIngressApp);
+  const ingressUrl = await ingress.getUrl();
+  const adminUrl = await ownership.getUrl();
+  const notificationsUrl = await notifications.getUrl();
+  const user = new UserSimulator({ ingressUrl, appSecret: APP_SECRET, pageId: PAGE_ID }).linkGraph(graph);
+
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${adminUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'x-correlation-id': randomUUID() },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  };
+
+  return {
+    env,
+    graph,
+    user,
+    ingressUrl,
+    adminUrl,
+    notificationsUrl,
+    apps,
+    addOwnershipReplica: () => start(createThreadOwnershipApp),
+    admin,
+    async registerPage(body) {
+      const result = await admin('PUT', `/pages/${PAGE_ID}`, { accessToken: PAGE_TOKEN, ...body });
+      if (result.status !== 200) throw new Error(`page registration failed: ${result.status} ${JSON.stringify(result.body)}`);
+    },
+    async stop() {
+      for (const app of apps.reverse()) await app.close().catch(() => undefined);
+      await graph.close();
+      await env.cleanup();
+    },
+  };
+}
