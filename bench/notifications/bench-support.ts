@@ -36,7 +36,8 @@ const MAIN_JS = fileURLToPath(new URL('../../apps/notifications/src/main.js', im
 
 /** Starts one replica as its own process, like production, and waits for /health. */
 export async function startReplica(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: { ...process.env, NOTIFICATIONS_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -15,6 +15,7 @@ const bot = await Bot.connect({
 const log = (line: string) => console.log(`[${bot.appId}] ${line}`);
 
 bot.onMessaging(async (event, ctx) => {
+  if (event.kind !== 'message') return; // opt-ins, postbacks … have their own handlers or are not ours
   const text = (event.event.message as { text?: string } | undefined)?.text ?? '';
   log(`messaging from ${event.psid}: ${JSON.stringify(text)}`);
   if (/order|refund|broken/i.test(text)) {

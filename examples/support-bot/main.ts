@@ -23,6 +23,7 @@ bot.onHandover(async (event) => {
 });
 
 bot.onMessaging(async (event, ctx) => {
+  if (event.kind !== 'message') return;
   const text = (event.event.message as { text?: string } | undefined)?.text ?? '';
   log(`messaging from ${event.psid}: ${JSON.stringify(text)}`);
   if (/human|agent|person/i.test(text)) {

@@ -87,6 +87,7 @@ async function threadOwner(c: ConversationContext, psid: string): Promise<string
 }
 
 function summarise(body: Record<string, any>): string {
+  if (body.recipient?.one_time_notif_token) return `"${body.message?.text}" to a one-time notification token (no tag, no window)`;
   if (body.message?.text) return `"${body.message.text}"`;
   if (body.message?.attachment) return `template ${body.message.attachment.payload?.template_type} "${body.message.attachment.payload?.title}"`;
   if (body.target_app_id) return `target_app_id=${body.target_app_id} metadata="${body.metadata ?? ''}"`;

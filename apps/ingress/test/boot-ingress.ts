@@ -1,16 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /**
- * Boots the real ingress in-process, built exactly like main.ts, and listens on a free port.
+ * Boots the real ingress in-process, built by the same function as main.ts, on a free port.
  * Imports the app lazily: call createTestEnvironment() first, the modules read process.env.
  */
 export async function bootIngress(): Promise<{ app: NestFastifyApplication; url: string }> {
-  const { createHttpApp, validateEnv } = await import('@app/platform');
-  const { AppModule } = await import('../src/app.module.js');
-  const { ingressEnvSchema } = await import('../src/config/ingress-env.js');
-  const { configureIngressHttp } = await import('../src/http/configure-ingress-http.js');
-  const bodyLimit = validateEnv(ingressEnvSchema)(process.env).WEBHOOK_BODY_LIMIT_BYTES;
-  const app = await createHttpApp(AppModule, { bodyLimit, configure: (created) => configureIngressHttp(created, bodyLimit) });
+  const { createIngressApp } = await import('../src/create-app.js');
+  const app = await createIngressApp();
   await app.listen(0, '127.0.0.1');
   await app.getHttpAdapter().getInstance().ready();
   const address = app.getHttpServer().address() as { port: number };

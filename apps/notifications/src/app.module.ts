@@ -27,13 +27,15 @@ export class AppModule {
         MessagingModule.forService(SERVICE_NAME),
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<NotificationsEnv, true>) =>
-            appDataSourceOptions({
+          useFactory: (config: ConfigService<NotificationsEnv, true>) => {
+            const options = appDataSourceOptions({
               url: config.get('DATABASE_URL', { infer: true }),
               schema: NOTIFICATIONS_SCHEMA,
               entities: NOTIFICATIONS_ENTITIES,
               migrations: NOTIFICATIONS_MIGRATIONS,
-            }),
+            });
+            return { ...options, extra: { ...options.extra, max: config.get('DB_POOL_MAX', { infer: true }) } };
+          },
         }),
         MetricsModule,
         HealthModule.register([NatsHealth, DatabaseHealth]),

@@ -60,7 +60,7 @@ export class WebhookPublisher {
     const started = performance.now();
     let outcome: PublishOutcome;
     try {
-      const ack = await this.jetStream.publish(subject, payload, { msgID: msgID + Math.random(), correlationId, timeoutMs: this.timeoutMs });
+      const ack = await this.jetStream.publish(subject, payload, { msgID, correlationId, timeoutMs: this.timeoutMs });
       outcome = ack.duplicate ? 'duplicate' : 'stored';
     } catch (error) {
       outcome = 'failed';

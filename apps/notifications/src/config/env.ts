@@ -10,8 +10,20 @@ export const notificationsEnvSchema = z.object({
   ...databaseEnvShape,
   ...encryptionEnvShape,
   NOTIFICATIONS_PORT: portSchema.default(3002),
+  /**
+   * Connections per replica. Each notify commits twice (reserve, outcome) and a commit waits for
+   * the WAL flush, so throughput is roughly connections × commits-per-flush: more than the
+   * platform's 10 lets concurrent commits share one flush.
+   */
+  DB_POOL_MAX: ms(1).max(200).default(10),
   /** For Pages without a page_settings row: has Meta granted OTN (Advanced Messaging) to them? */
   OTN_ENABLED_BY_DEFAULT: z.stringbool().default(false),
+  /**
+   * How long a replica may trust its copy of a Page's OTN setting. Every notify checks it, so a
+   * read per notify would cost a database round trip on the hot path; Meta grants or withdraws
+   * the feature on a scale of days, and a replica forgets its copy at once when it takes the PUT.
+   */
+  OTN_SETTINGS_CACHE_MS: ms(0).default(5_000),
   /**
    * Meta's rule for repeated OTN asks is UNCONFIRMED (messenger-platform.md §8.2); the nearest
    * documented rule is 613/1893016 "no multiple opt-in requests with the same topic". 24 h means

@@ -5,6 +5,7 @@ import type { NotificationsEnv } from './env.js';
 export class NotificationsSettings {
   constructor(
     readonly otnEnabledByDefault: boolean,
+    readonly settingsCacheMs: number,
     readonly requestThrottleMs: number,
     readonly sweepIntervalMs: number,
     readonly retry: RetrySettings,
@@ -25,6 +26,7 @@ export class NotificationsSettings {
     };
     return new NotificationsSettings(
       get('OTN_ENABLED_BY_DEFAULT'),
+      get('OTN_SETTINGS_CACHE_MS'),
       get('OTN_REQUEST_THROTTLE_MS'),
       get('OTN_SWEEP_INTERVAL_MS'),
       retry,

@@ -15,6 +15,9 @@ export interface PageSettingsView {
 /** Per-Page permission for One-Time Notifications (granted by Meta in Advanced Messaging). */
 @Injectable()
 export class PageSettingsService {
+  /** Wall-clock TTL (not the injected Clock): it bounds staleness, it is not a domain time. */
+  private readonly cache = new Map<string, { view: PageSettingsView; until: number }>();
+
   constructor(
     private readonly repository: PageSettingsRepository,
     private readonly settings: NotificationsSettings,
@@ -29,13 +32,22 @@ export class PageSettingsService {
 
   async set(pageId: string, otnEnabled: boolean): Promise<PageSettingsView> {
     await this.repository.save(pageId, otnEnabled, this.clock.now());
+    this.cache.delete(pageId);
     return { pageId, otnEnabled, source: 'page' };
   }
 
   /** Both the ask and the notification need the permission: Meta refuses them otherwise. */
   async assertOtnEnabled(pageId: string): Promise<void> {
-    if ((await this.get(pageId)).otnEnabled) return;
+    if ((await this.cached(pageId)).otnEnabled) return;
     refuse('otn_not_enabled');
     throw OtnErrors.notEnabled(pageId);
+  }
+
+  private async cached(pageId: string): Promise<PageSettingsView> {
+    const hit = this.cache.get(pageId);
+    if (hit && hit.until > Date.now()) return hit.view;
+    const view = await this.get(pageId);
+    this.cache.set(pageId, { view, until: Date.now() + this.settings.settingsCacheMs });
+    return view;
   }
 }

@@ -21,6 +21,13 @@ export const REDACTED_PATHS = [
   '*.secret',
 ];
 
+/**
+ * pino prints the request URL next to the (redacted) `query` object, so secrets passed as query
+ * parameters (Meta's webhook handshake sends `hub.verify_token`) would reach the logs through it.
+ */
+const SECRET_QUERY_PARAM = /([?&](?:hub\.verify_token|access_token|appsecret_proof)=)[^&#]*/gi;
+export const redactUrl = (url: string): string => url.replace(SECRET_QUERY_PARAM, '$1[redacted]');
+
 /** Structured JSON logs for one service, HTTP requests included (see stack notes, gotcha 12). */
 @Module({})
 export class LoggingModule {
@@ -33,6 +40,7 @@ export class LoggingModule {
             name: service,
             level: process.env.LOG_LEVEL ?? 'info',
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            serializers: { req: (req: { url?: unknown }) => (typeof req.url === 'string' ? Object.assign(req, { url: redactUrl(req.url) }) : req) },
             customProps: (req) => ({ correlationId: req.headers['x-correlation-id'] }),
             autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },

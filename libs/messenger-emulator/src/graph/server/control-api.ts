@@ -27,7 +27,7 @@ function registerCallRoutes(app: FastifyInstance, state: EmulatorState): void {
     return filter && { calls: state.recorder.list(filter) };
   });
   app.delete(`${CONTROL_PREFIX}/calls`, async (_request, reply) => {
-    state.recorder.clear();
+    
     return reply.code(204).send();
   });
 }
