@@ -19,8 +19,10 @@ import { SentMessagesRepository } from './outbound/sent-messages.repository.js';
 import { PageAppsRpcController } from './pages/page-apps.rpc-controller.js';
 import { PagesRepository } from './pages/pages.repository.js';
 import { PagesService } from './pages/pages.service.js';
+import { OwnershipCache } from './routing/ownership-cache.js';
 import { RoutingConsumer } from './routing/routing.consumer.js';
 import { RoutingService } from './routing/routing.service.js';
+import { StreamPosition } from './routing/stream-position.js';
 import { IdleExpiryScheduler } from './threads/idle-expiry.scheduler.js';
 import { OwnershipService } from './threads/ownership.service.js';
 import { ThreadControlRpcController } from './threads/thread-control.rpc-controller.js';
@@ -50,6 +52,8 @@ import { ThreadsRepository } from './threads/threads.repository.js';
     OutboxPublisher,
     RoutingService,
     RoutingConsumer,
+    OwnershipCache,
+    StreamPosition,
     SentMessagesRepository,
     MessagingWindowGate,
     MetaInboxBridge,

@@ -2,6 +2,7 @@ import { appDataSourceOptions } from '@app/platform';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { OutboxEntity } from './delivery/outbox.entity.js';
 import { InitThreadOwnership1764072000000 } from './migrations/1764072000000-InitThreadOwnership.js';
+import { OwnershipPositionsAndRules1764075600000 } from './migrations/1764075600000-OwnershipPositionsAndRules.js';
 import { PageAppEntity } from './pages/page-app.entity.js';
 import { PageEntity } from './pages/page.entity.js';
 import { SentMessageEntity } from './outbound/sent-message.entity.js';
@@ -17,7 +18,7 @@ export function threadOwnershipDataSourceOptions(url: string): DataSourceOptions
     url,
     schema: THREAD_OWNERSHIP_SCHEMA,
     entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity],
-    migrations: [InitThreadOwnership1764072000000],
+    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000],
   });
 }
 

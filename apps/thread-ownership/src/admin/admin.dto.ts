@@ -1,10 +1,12 @@
 import { appIdSchema, pageIdSchema } from '@app/contracts';
 import { z } from 'zod';
+import { routingRuleSchema } from '../routing/routing-rules.js';
 
 export const registerPageSchema = z.object({
   name: z.string().max(200).optional(),
   accessToken: z.string().min(1),
   defaultOwnerAppId: appIdSchema.nullable().optional(),
+  routingRules: z.array(routingRuleSchema).max(100).optional(),
   apps: z.array(z.object({ appId: appIdSchema, role: z.enum(['bot', 'inbox']).optional(), canTake: z.boolean().optional(), subscribed: z.boolean().optional() })).max(50),
 });
 export type RegisterPageDto = z.infer<typeof registerPageSchema>;

@@ -15,5 +15,6 @@ export function toAppList(view: PageView) {
 
 /** The admin view of a Page: everything but the token. */
 export function toPageResponse(view: PageView) {
-  return { id: view.page.id, name: view.page.name, defaultOwnerAppId: view.page.defaultOwnerAppId, apps: toAppList(view).data };
+  const { id, name, defaultOwnerAppId, routingRules } = view.page;
+  return { id, name, defaultOwnerAppId, routingRules, apps: toAppList(view).data };
 }

@@ -1,3 +1,4 @@
+import type { RoutingRule } from '../routing/routing-rules.js';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A Facebook Page served by the suite. The access token is stored sealed (AES-256-GCM), never in clear. */
@@ -12,6 +13,10 @@ export class PageEntity {
   /** Conversation Routing's default app: owns idle threads on the user's next message. */
   @Column({ name: 'default_owner_app_id', type: 'varchar', length: 64, nullable: true })
   defaultOwnerAppId: string | null;
+
+  /** Entry-point routing (Conversation Routing): which app gets an idle thread entered this way. */
+  @Column({ name: 'routing_rules', type: 'jsonb', default: () => "'[]'::jsonb" })
+  routingRules: RoutingRule[];
 
   @Column({ name: 'access_token_sealed', type: 'text' })
   accessTokenSealed: string;

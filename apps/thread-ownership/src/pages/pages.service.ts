@@ -3,6 +3,7 @@ import { ErrorCode, PAGE_INBOX_APP_ID } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
 import { DomainError, TokenCipher } from '@app/platform';
 import type { Subscription } from '@nats-io/transport-node';
+import type { RoutingRule } from '../routing/routing-rules.js';
 import type { PageAppEntity } from './page-app.entity.js';
 import type { PageEntity } from './page.entity.js';
 import { PagesRepository } from './pages.repository.js';
@@ -17,6 +18,7 @@ export interface PageRegistration {
   name?: string | null;
   accessToken: string;
   defaultOwnerAppId?: string | null;
+  routingRules?: RoutingRule[];
   apps: Array<{ appId: string; role?: 'bot' | 'inbox'; canTake?: boolean; subscribed?: boolean }>;
 }
 
@@ -89,11 +91,19 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
       subscribed: a.subscribed ?? true,
     }));
     const defaultOwner = input.defaultOwnerAppId ?? null;
-    if (defaultOwner && !apps.some((a) => a.appId === defaultOwner)) {
-      throw new DomainError(ErrorCode.UnknownApp, `default owner ${defaultOwner} is not one of the page's apps`);
+    for (const appId of [defaultOwner, ...(input.routingRules ?? []).map((r) => r.appId)]) {
+      if (appId && !apps.some((a) => a.appId === appId)) {
+        throw new DomainError(ErrorCode.UnknownApp, `app ${appId} (default owner or routing rule) is not one of the page's apps`);
+      }
     }
     await this.repository.savePage(
-      { id: input.pageId, name: input.name ?? null, defaultOwnerAppId: defaultOwner, accessTokenSealed: this.cipher.seal(input.accessToken) },
+      {
+        id: input.pageId,
+        name: input.name ?? null,
+        defaultOwnerAppId: defaultOwner,
+        routingRules: input.routingRules ?? [],
+        accessTokenSealed: this.cipher.seal(input.accessToken),
+      },
       apps,
     );
     await this.invalidate(input.pageId);

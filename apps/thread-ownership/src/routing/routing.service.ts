@@ -4,19 +4,25 @@ import { JetStreamPublisher, type DeliveryMeta } from '@app/messaging';
 import { Clock, counter } from '@app/platform';
 import { routedDeliveries } from '../delivery/bot-events.js';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
+import { SentMessagesRepository } from '../outbound/sent-messages.repository.js';
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import { OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository, type ThreadTx } from '../threads/threads.repository.js';
-import { SentMessagesRepository } from '../outbound/sent-messages.repository.js';
+import { OwnershipCache, type CachedThread } from './ownership-cache.js';
 import { claimsIdleThread, isInboxEcho, isMetaHandover, isUserInteraction, ownerFromMetaHandover } from './routing-decisions.js';
+import { matchRule } from './routing-rules.js';
 
-const routed = counter({ name: 'routing_events_total', help: 'Webhook events routed to bots', labelNames: ['kind', 'outcome'] });
+const routed = counter({ name: 'routing_events_total', help: 'Webhook events routed to bots', labelNames: ['kind', 'outcome', 'path'] });
 
 /**
- * Decides, for each stored webhook event, who owns its thread, and delivers it: the owner on
- * `messaging`, every other bot on `standby`. The decision is recorded with the event id, so a
- * redelivery is routed identically.
+ * Decides, for each stored webhook event, who owned its thread when the event was stored, and
+ * delivers it: that owner on `messaging`, every other bot on `standby`. The decision is recorded
+ * with the event id, so a redelivery is routed identically.
+ *
+ * Fast path (the common case): the owner comes from the cache and one conditional write records
+ * the event. Locked path: anything that changes ownership (an idle thread claimed, a lapse, Meta's
+ * own handovers) or a cache miss/mismatch runs under the thread's row lock.
  */
 @Injectable()
 export class RoutingService {
@@ -26,6 +32,7 @@ export class RoutingService {
     private readonly pages: PagesService,
     private readonly threads: ThreadsRepository,
     private readonly ownership: OwnershipService,
+    private readonly cache: OwnershipCache,
     private readonly outbox: OutboxPublisher,
     private readonly publisher: JetStreamPublisher,
     private readonly sent: SentMessagesRepository,
@@ -35,23 +42,66 @@ export class RoutingService {
   async route(envelope: WebhookEventStored, meta: DeliveryMeta): Promise<void> {
     const view = await this.pages.find(envelope.pageId);
     if (!view || envelope.psid === '') {
-      routed.inc({ kind: envelope.kind, outcome: view ? 'page_level' : 'unknown_page' });
+      routed.inc({ kind: envelope.kind, outcome: view ? 'page_level' : 'unknown_page', path: 'none' });
       if (!view) this.logger.warn({ pageId: envelope.pageId, eventId: envelope.eventId }, 'event for an unregistered page; kept in the stream, not routed');
       return;
     }
-    const { owner, outboxIds } = await this.threads.inThreadTransaction(envelope.pageId, envelope.psid, (tx) => this.decide(tx, view, envelope, meta));
-    await this.outbox.publishNow(outboxIds);
+    const fast = await this.tryFastPath(envelope, meta, view);
+    const owner = fast !== undefined ? fast : await this.routeLocked(envelope, meta, view);
     if (isMetaHandover(envelope)) return;
     await this.deliver(envelope, view, owner);
-    routed.inc({ kind: envelope.kind, outcome: owner ? 'owned' : 'idle' });
+    routed.inc({ kind: envelope.kind, outcome: owner ? 'owned' : 'idle', path: fast !== undefined ? 'fast' : 'locked' });
+  }
+
+  /** Returns the owner, or undefined when the locked path must decide. */
+  private async tryFastPath(envelope: WebhookEventStored, meta: DeliveryMeta, view: PageView): Promise<string | null | undefined> {
+    const cached = this.cache.get(envelope.pageId, envelope.psid);
+    if (!cached || !this.fastPathApplies(cached, envelope, meta, view)) return undefined;
+    const now = this.clock.now();
+    const activity = isUserInteraction(envelope) && cached.ownerAppId !== null;
+    const outcome = await this.threads.recordRouting({
+      eventId: envelope.eventId,
+      ownerAppId: cached.ownerAppId,
+      pageId: envelope.pageId,
+      psid: envelope.psid,
+      streamSeq: meta.streamSeq,
+      version: cached.version,
+      now,
+      activity,
+      expiresAt: activity ? this.ownership.expiryFrom(now) : null,
+    });
+    if (outcome === 'routed') {
+      if (activity) cached.expiresAt = this.ownership.expiryFrom(now).getTime();
+      return cached.ownerAppId;
+    }
+    this.cache.forget(envelope.pageId, envelope.psid);
+    return undefined; // stale view or a redelivery: the locked path reads the truth
+  }
+
+  private fastPathApplies(cached: CachedThread, envelope: WebhookEventStored, meta: DeliveryMeta, view: PageView): boolean {
+    if (meta.streamSeq <= cached.ownerSinceSeq) return false; // stored before the current owner took over
+    if (cached.expiresAt !== null && cached.expiresAt <= this.clock.now().getTime()) return false; // lapsed
+    if (ownerFromMetaHandover(envelope, cached.ownerAppId) !== undefined || isInboxEcho(envelope)) return false;
+    return !(cached.ownerAppId === null && claimsIdleThread(envelope) && this.claimantFor(view, envelope) !== null);
+  }
+
+  private async routeLocked(envelope: WebhookEventStored, meta: DeliveryMeta, view: PageView): Promise<string | null> {
+    const { owner, outboxIds } = await this.threads.inThreadTransaction(envelope.pageId, envelope.psid, async (tx) => {
+      const decided = await this.decide(tx, view, envelope, meta);
+      tx.afterCommit.push(() => this.cache.remember(tx.thread));
+      return decided;
+    });
+    await this.outbox.publishNow(outboxIds);
+    return owner;
   }
 
   private async decide(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, meta: DeliveryMeta) {
     const previous = await tx.findRouted(envelope.eventId);
     if (previous) return { owner: previous.ownerAppId, outboxIds: [] as string[] };
     const outboxIds: string[] = [];
-    if (this.ownership.hasLapsed(tx)) outboxIds.push(...(await this.ownership.lapse(tx, view)));
-    outboxIds.push(...(await this.applyOwnershipSignals(tx, view, envelope)));
+    if (this.ownership.hasLapsed(tx)) outboxIds.push(...(await this.ownership.lapse(tx, view, meta.streamSeq - 1)));
+    outboxIds.push(...(await this.applyOwnershipSignals(tx, view, envelope, meta.streamSeq - 1)));
+    const owner = meta.streamSeq > tx.thread.ownerSinceSeq ? tx.thread.ownerAppId : await tx.ownerAt(meta.streamSeq);
     const now = this.clock.now();
     if (isUserInteraction(envelope) && tx.thread.ownerAppId !== null) {
       tx.thread.lastActivityAt = now;
@@ -59,23 +109,30 @@ export class RoutingService {
     }
     tx.thread.lastEventSeq = Math.max(tx.thread.lastEventSeq, meta.streamSeq);
     await tx.saveThread();
-    await tx.markRouted(envelope.eventId, tx.thread.ownerAppId, now);
-    return { owner: tx.thread.ownerAppId, outboxIds };
+    await tx.markRouted(envelope.eventId, owner, now);
+    return { owner, outboxIds };
   }
 
-  private async applyOwnershipSignals(tx: ThreadTx, view: PageView, envelope: WebhookEventStored): Promise<string[]> {
+  private async applyOwnershipSignals(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, fromStreamSeq: number): Promise<string[]> {
     const fromMeta = ownerFromMetaHandover(envelope, tx.thread.ownerAppId);
     if (fromMeta !== undefined) {
-      return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: fromMeta ?? PAGE_INBOX_APP_ID, toAppId: fromMeta, notice: fromMeta ? 'take_thread_control' : 'pass_thread_control' });
+      const notice = fromMeta ? 'take_thread_control' : 'pass_thread_control';
+      return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: fromMeta, notice, fromStreamSeq });
     }
     if (isInboxEcho(envelope) && tx.thread.ownerAppId !== PAGE_INBOX_APP_ID) {
-      return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: PAGE_INBOX_APP_ID, notice: 'take_thread_control' });
+      return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: PAGE_INBOX_APP_ID, notice: 'take_thread_control', fromStreamSeq });
     }
-    const defaultOwner = subscribedDefault(view);
-    if (tx.thread.ownerAppId === null && defaultOwner && claimsIdleThread(envelope)) {
-      return this.ownership.changeOwner(tx, view, { action: 'default', actorAppId: null, toAppId: defaultOwner });
+    const claimant = this.claimantFor(view, envelope);
+    if (tx.thread.ownerAppId === null && claimant && claimsIdleThread(envelope)) {
+      return this.ownership.changeOwner(tx, view, { action: 'default', actorAppId: null, toAppId: claimant, fromStreamSeq });
     }
     return [];
+  }
+
+  /** Who gets an idle thread this event enters: an entry-point rule's app, else the default app. */
+  private claimantFor(view: PageView, envelope: WebhookEventStored): string | null {
+    const candidate = matchRule(view.page.routingRules ?? [], envelope.event)?.appId ?? view.page.defaultOwnerAppId;
+    return candidate && view.apps.some((a) => a.appId === candidate && a.subscribed) ? candidate : null;
   }
 
   /** Publishes to every bot of the Page; the echo of a bot's own send is not returned to it. */
@@ -85,11 +142,6 @@ export class RoutingService {
     const deliveries = routedDeliveries(envelope, bots, owner, sender ?? undefined);
     await Promise.all(deliveries.map((d) => this.publisher.publish(d.subject, d.payload, { msgID: d.msgId, correlationId: envelope.correlationId })));
   }
-}
-
-function subscribedDefault(view: PageView): string | null {
-  const id = view.page.defaultOwnerAppId;
-  return id && view.apps.some((a) => a.appId === id && a.subscribed) ? id : null;
 }
 
 function messageId(envelope: WebhookEventStored): string {

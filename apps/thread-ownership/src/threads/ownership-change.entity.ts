@@ -31,4 +31,8 @@ export class OwnershipChangeEntity {
 
   @Column({ type: 'timestamptz' })
   at: Date;
+
+  /** EVENTS stream position from which the new owner applies. */
+  @Column({ name: 'stream_seq', type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  streamSeq: number;
 }

@@ -5,6 +5,8 @@ import { Clock, DomainError } from '@app/platform';
 import { handoverDeliveries, type HandoverNotice } from '../delivery/bot-events.js';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import { MetaInboxBridge } from '../outbound/meta-inbox-bridge.js';
+import { OwnershipCache } from '../routing/ownership-cache.js';
+import { StreamPosition } from '../routing/stream-position.js';
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import type { OwnershipAction } from './ownership-change.entity.js';
@@ -27,6 +29,11 @@ export interface OwnerChange {
   /** The handover event the apps involved receive (none for a plain release, as at Meta). */
   notice?: HandoverNotice['kind'];
   correlationId?: string;
+  /**
+   * EVENTS stream position from which the new owner applies. Routing passes the triggering
+   * event's position − 1 (that event already belongs to the new owner); requests use "now".
+   */
+  fromStreamSeq?: number;
 }
 
 const SUCCESS = { success: true } as const;
@@ -39,6 +46,8 @@ export class OwnershipService {
     private readonly pages: PagesService,
     private readonly outbox: OutboxPublisher,
     private readonly inbox: MetaInboxBridge,
+    private readonly positions: StreamPosition,
+    private readonly cache: OwnershipCache,
     @Inject(Clock) private readonly clock: Clock,
     private readonly config: ConfigService,
   ) {}
@@ -70,7 +79,7 @@ export class OwnershipService {
     return this.inKnownThread(cmd, async (tx) => {
       const addressee = requestAddressee(facts(tx, view), cmd.actorAppId);
       const now = this.clock.now();
-      await tx.audit({ ...auditBase(tx, now), action: 'request', actorAppId: cmd.actorAppId, fromAppId: tx.thread.ownerAppId, toAppId: cmd.actorAppId, metadata: cmd.metadata ?? null });
+      await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: 'request', actorAppId: cmd.actorAppId, fromAppId: tx.thread.ownerAppId, toAppId: cmd.actorAppId, metadata: cmd.metadata ?? null });
       const body = { requested_owner_app_id: cmd.actorAppId, metadata: cmd.metadata ?? null };
       return tx.enqueue(this.notices(view, { kind: 'request_thread_control', body, at: now, tx, correlationId: cmd.correlationId }, [addressee]), now);
     });
@@ -115,8 +124,8 @@ export class OwnershipService {
     return ownerAppId !== null && expiresAt !== null && expiresAt <= this.clock.now();
   }
 
-  lapse(tx: ThreadTx, view: PageView): Promise<string[]> {
-    return this.changeOwner(tx, view, { action: 'idle_timeout', actorAppId: null, toAppId: null, notice: 'release_thread_control' });
+  lapse(tx: ThreadTx, view: PageView, fromStreamSeq?: number): Promise<string[]> {
+    return this.changeOwner(tx, view, { action: 'idle_timeout', actorAppId: null, toAppId: null, notice: 'release_thread_control', fromStreamSeq });
   }
 
   /** Moves the thread to `toAppId` (null: idle), audits it and queues the handover events. */
@@ -124,18 +133,28 @@ export class OwnershipService {
     const now = this.clock.now();
     const from = tx.thread.ownerAppId;
     await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
+    const streamSeq = c.fromStreamSeq ?? (await this.positions.current());
     Object.assign(tx.thread, {
       ownerAppId: c.toAppId,
+      ownerSinceSeq: Math.max(streamSeq, tx.thread.ownerSinceSeq),
       ownerSince: c.toAppId ? now : null,
       lastActivityAt: now,
       expiresAt: c.toAppId ? this.expiryFrom(now) : null,
     });
     await tx.saveThread();
-    await tx.audit({ ...auditBase(tx, now), action: c.action, actorAppId: c.actorAppId, fromAppId: from, toAppId: c.toAppId, metadata: c.metadata ?? null });
+    this.markChanged(tx);
+    await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: c.action, actorAppId: c.actorAppId, fromAppId: from, toAppId: c.toAppId, metadata: c.metadata ?? null });
     if (!c.notice) return [];
     const body = { previous_owner_app_id: from, new_owner_app_id: c.toAppId, metadata: c.metadata ?? null, ...(c.action === 'idle_timeout' ? { reason: 'idle_timeout' } : {}) };
     const recipients = [from, c.toAppId].filter((a): a is string => a !== null);
     return tx.enqueue(this.notices(view, { kind: c.notice, body, at: now, tx, correlationId: c.correlationId }, recipients), now);
+  }
+
+  /** After commit, every replica's routing cache forgets the thread (once per transaction). */
+  private markChanged(tx: ThreadTx): void {
+    if (tx.ownerChanged) return;
+    tx.ownerChanged = true;
+    tx.afterCommit.push(() => this.cache.announceChange(tx.thread.pageId, tx.thread.psid));
   }
 
   expiryFrom(activity: Date): Date {

@@ -26,6 +26,11 @@ export class ThreadEntity {
   @Column({ name: 'last_event_seq', type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   lastEventSeq: number;
 
+  /** EVENTS stream position when the current owner took over: older events belong to the previous owner. */
+  @Column({ name: 'owner_since_seq', type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  ownerSinceSeq: number;
+
+  /** Bumped by every change of owner; routing's cached view is valid only while it matches. */
   @Column({ type: 'integer', default: 0 })
   version: number;
 }

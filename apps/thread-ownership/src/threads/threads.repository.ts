@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
 import { OutboxEntity } from '../delivery/outbox.entity.js';
 import { RoutedEventEntity } from '../routing/routed-event.entity.js';
 import { OwnershipChangeEntity } from './ownership-change.entity.js';
 import { ThreadEntity } from './thread.entity.js';
 
 export type NewOwnershipChange = Omit<OwnershipChangeEntity, 'id'>;
+
+export interface RoutingRecord {
+  eventId: string;
+  ownerAppId: string | null;
+  pageId: string;
+  psid: string;
+  streamSeq: number;
+  version: number;
+  now: Date;
+  /** A user interaction on an owned thread: ownership expiry moves on. */
+  activity: boolean;
+  expiresAt: Date | null;
+}
 export interface OutboxMessage {
   subject: string;
   msgId: string;
@@ -20,6 +33,9 @@ export interface OutboxMessage {
 export class ThreadTx {
   /** True when the row was created by this transaction: no event of this thread was ever routed. */
   readonly isNew: boolean;
+  /** Work that must wait until the transaction has committed (publishing, cache broadcasts). */
+  readonly afterCommit: Array<() => void> = [];
+  ownerChanged = false;
 
   constructor(
     private readonly manager: EntityManager,
@@ -45,6 +61,15 @@ export class ThreadTx {
     return result.identifiers.map((i) => String(i.id));
   }
 
+  /** The owner that applied at stream position `seq` (from the audit log): for events stored before a change. */
+  async ownerAt(seq: number): Promise<string | null> {
+    const change = await this.manager.getRepository(OwnershipChangeEntity).findOne({
+      where: { pageId: this.thread.pageId, psid: this.thread.psid, streamSeq: LessThan(seq), action: Not('request') },
+      order: { streamSeq: 'DESC', id: 'DESC' },
+    });
+    return change ? change.toAppId : null;
+  }
+
   findRouted(eventId: string): Promise<RoutedEventEntity | null> {
     return this.manager.getRepository(RoutedEventEntity).findOneBy({ eventId });
   }
@@ -59,8 +84,9 @@ export class ThreadsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Runs `work` with the thread's row locked (the row is created idle on first use). */
-  inThreadTransaction<T>(pageId: string, psid: string, work: (tx: ThreadTx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
+  async inThreadTransaction<T>(pageId: string, psid: string, work: (tx: ThreadTx) => Promise<T>): Promise<T> {
+    let tx: ThreadTx | undefined;
+    const result = await this.dataSource.transaction(async (manager) => {
       await manager
         .createQueryBuilder()
         .insert()
@@ -72,8 +98,39 @@ export class ThreadsRepository {
         .getRepository(ThreadEntity)
         .findOne({ where: { pageId, psid }, lock: { mode: 'pessimistic_write' } });
       if (!thread) throw new Error(`thread ${pageId}/${psid} vanished inside its transaction`);
-      return work(new ThreadTx(manager, thread));
+      tx = new ThreadTx(manager, thread);
+      return work(tx);
     });
+    for (const hook of tx?.afterCommit ?? []) hook();
+    return result;
+  }
+
+  /**
+   * Routing's fast path, one statement and no read: records the event as routed and the thread's
+   * progress, but only if the thread is still at `version` (the owner the caller cached). The row
+   * lock an ownership change holds makes this wait and then miss, never pass with a stale owner.
+   */
+  async recordRouting(r: RoutingRecord): Promise<'routed' | 'duplicate' | 'stale'> {
+    const rows: Array<{ updated: string; seen: boolean }> = await this.dataSource.query(
+      `WITH upd AS (
+         UPDATE thread_ownership.thread
+            SET last_event_seq = GREATEST(last_event_seq, $4),
+                last_activity_at = CASE WHEN $5 THEN $3 ELSE last_activity_at END,
+                expires_at = CASE WHEN $5 THEN $6 ELSE expires_at END
+          WHERE page_id = $7 AND psid = $8 AND version = $9
+            AND NOT EXISTS (SELECT 1 FROM thread_ownership.routed_event WHERE event_id = $1)
+         RETURNING 1),
+       ins AS (
+         INSERT INTO thread_ownership.routed_event (event_id, owner_app_id, routed_at)
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM upd)
+         ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+       SELECT (SELECT count(*) FROM upd) AS updated,
+              EXISTS (SELECT 1 FROM thread_ownership.routed_event WHERE event_id = $1) AS seen`,
+      [r.eventId, r.ownerAppId, r.now, r.streamSeq, r.activity, r.expiresAt, r.pageId, r.psid, r.version],
+    );
+    const row = rows[0];
+    if (row?.seen) return 'duplicate';
+    return Number(row?.updated ?? 0) > 0 ? 'routed' : 'stale';
   }
 
   findThread(pageId: string, psid: string): Promise<ThreadEntity | null> {
