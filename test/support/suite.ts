@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createGraphEmulator, UserSimulator, type GraphEmulator } from '@app/messenger-emulator';
+import type { Clock } from '@app/platform';
 import { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -29,7 +30,12 @@ export interface RunningSuite {
  * the Graph API emulated. App modules are imported after the environment is set (config is read
  * at import).
  */
-export async function startSuite(extraEnv: Record<string, string> = {}): Promise<RunningSuite> {
+export interface SuiteOptions {
+  /** Controls thread-ownership's time (idle expiry, messaging window checks). */
+  ownershipClock?: Clock;
+}
+
+export async function startSuite(extraEnv: Record<string, string> = {}, options: SuiteOptions = {}): Promise<RunningSuite> {
   const graph = await createGraphEmulator({ appSecret: APP_SECRET });
   const env = await createTestEnvironment({
     GRAPH_API_URL: graph.url,
@@ -49,7 +55,8 @@ export async function startSuite(extraEnv: Record<string, string> = {}): Promise
   const { createThreadOwnershipApp } = await import('../../apps/thread-ownership/src/create-app.js');
   const { createNotificationsApp } = await import('../../apps/notifications/src/create-app.js');
   const { createIngressApp } = await import('../../apps/ingress/src/create-app.js');
-  const ownership = await start(createThreadOwnershipApp);
+  const createOwnership = () => createThreadOwnershipApp({ clock: options.ownershipClock });
+  const ownership = await start(createOwnership);
   const notifications = await start(createNotificationsApp);
   const ingress = await start(createIngressApp);
   const ingressUrl = await ingress.getUrl();
@@ -74,7 +81,7 @@ export async function startSuite(extraEnv: Record<string, string> = {}): Promise
     adminUrl,
     notificationsUrl,
     apps,
-    addOwnershipReplica: () => start(createThreadOwnershipApp),
+    addOwnershipReplica: () => start(createOwnership),
     admin,
     async registerPage(body) {
       const result = await admin('PUT', `/pages/${PAGE_ID}`, { accessToken: PAGE_TOKEN, ...body });

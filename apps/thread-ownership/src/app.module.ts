@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { GraphClient } from '@app/graph-api';
 import { MessagingModule, NatsHealth } from '@app/messaging';
@@ -39,7 +39,6 @@ import { ThreadsRepository } from './threads/threads.repository.js';
   ],
   controllers: [ThreadControlRpcController, SendRpcController, PageAppsRpcController, PagesAdminController, ThreadsAdminController],
   providers: [
-    { provide: Clock, useClass: SystemClock },
     { provide: TokenCipher, useFactory: (config: ConfigService) => new TokenCipher(config.getOrThrow('TOKEN_ENCRYPTION_KEY')), inject: [ConfigService] },
     graphClientProvider,
     AdminTokenGuard,
@@ -61,4 +60,9 @@ import { ThreadsRepository } from './threads/threads.repository.js';
   ],
   exports: [GraphClient],
 })
-export class AppModule {}
+export class AppModule {
+  /** `clock` lets tests move time (idle expiry) without waiting. */
+  static forRoot(options: { clock?: Clock } = {}): DynamicModule {
+    return { module: AppModule, providers: [{ provide: Clock, useValue: options.clock ?? new SystemClock() }] };
+  }
+}

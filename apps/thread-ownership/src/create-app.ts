@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connectRpcMicroservice } from '@app/messaging';
-import { createHttpApp } from '@app/platform';
+import { type Clock, createHttpApp } from '@app/platform';
 import { AppModule } from './app.module.js';
 
 /** The thread-ownership app, built the same way for main.ts and the e2e tests. */
-export function createThreadOwnershipApp(): Promise<NestFastifyApplication> {
-  return createHttpApp(AppModule, { configure: connectRpcMicroservice });
+export function createThreadOwnershipApp(options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
+  return createHttpApp(AppModule.forRoot(options), { configure: connectRpcMicroservice });
 }

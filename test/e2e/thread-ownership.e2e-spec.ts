@@ -1,0 +1,195 @@
+import { ErrorCode, PAGE_INBOX_APP_ID, RpcError } from '@app/contracts';
+import { ManualClock } from '@app/platform';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingBot, textOf } from '../support/recording-bot.js';
+import { PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';
+import { waitFor } from '../support/wait-for.js';
+
+const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return 'no error';
+  } catch (error) {
+    return error instanceof RpcError ? error.code : String(error);
+  }
+};
+
+/**
+ * Issue 4: the handover protocol under real NATS and PostgreSQL, with two replicas of the
+ * thread-ownership service sharing the routing work.
+ */
+describe('thread ownership', () => {
+  const clock = new ManualClock(new Date());
+  let suite: RunningSuite;
+  let sales: RecordingBot;
+  let support: RecordingBot;
+  let survey: RecordingBot;
+  let db: pg.Client;
+  let nextPsid = 3_000_000;
+
+  /** A thread the user has opened by writing; owned by the default app (sales). */
+  const openThread = async (text = 'hello') => {
+    const psid = String(nextPsid++);
+    await suite.user.sendText(psid, text);
+    await sales.waitFor('messaging', (e) => e.psid === psid, `the first message of ${psid}`);
+    return psid;
+  };
+  const ownerRow = async (psid: string) =>
+    (await db.query('SELECT owner_app_id FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0]?.owner_app_id;
+
+  beforeAll(async () => {
+    suite = await startSuite({}, { ownershipClock: clock });
+    await suite.addOwnershipReplica();
+    await suite.registerPage({
+      defaultOwnerAppId: 'sales',
+      routingRules: [{ match: { ref: 'survey-2026' }, appId: 'survey' }],
+      apps: [{ appId: 'sales' }, { appId: 'support', canTake: true }, { appId: 'survey' }, { appId: 'retired', subscribed: false }],
+    });
+    const connection = { servers: suite.env.natsUrl, prefix: suite.env.prefix };
+    sales = await RecordingBot.start({ appId: 'sales', ...connection });
+    support = await RecordingBot.start({ appId: 'support', ...connection });
+    survey = await RecordingBot.start({ appId: 'survey', ...connection });
+    db = new pg.Client({ connectionString: suite.env.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all([sales, support, survey].map((b) => b?.close()));
+    await db?.end();
+    await suite?.stop();
+  });
+
+  it('answers every refusal with its typed error', async () => {
+    const psid = await openThread();
+    const base = { pageId: PAGE_ID, psid };
+    expect(await codeOf(support.suite.passThreadControl({ ...base, targetAppId: 'survey' }))).toBe(ErrorCode.NotThreadOwner);
+    expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'nobody' }))).toBe(ErrorCode.UnknownApp);
+    expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'retired' }))).toBe(ErrorCode.AppUnsubscribed);
+    expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'support', metadata: 'x'.repeat(1001) }))).toBe(ErrorCode.MetadataTooLong);
+    expect(await codeOf(sales.suite.passThreadControl({ pageId: PAGE_ID, psid: '9999999', targetAppId: 'support' }))).toBe(ErrorCode.UnknownThread);
+    expect(await codeOf(survey.suite.takeThreadControl(base))).toBe(ErrorCode.NotAllowed);
+    expect(await codeOf(support.suite.releaseThreadControl(base))).toBe(ErrorCode.NotThreadOwner);
+    expect(await codeOf(sales.suite.requestThreadControl(base))).toBe(ErrorCode.NotAllowed);
+    expect(await codeOf(sales.suite.call({ operation: 'thread.pass', scope: 'bot', request: (await import('zod')).z.any(), response: (await import('zod')).z.any() }, { pageId: 'x' }))).toBe(ErrorCode.InvalidPayload);
+    expect(await ownerRow(psid)).toBe('sales');
+  });
+
+  it('lists the Page apps and roles, Page Inbox included', async () => {
+    const apps = await sales.suite.pageApps({ pageId: PAGE_ID });
+    expect(apps.data.map((a) => a.app_id).sort()).toEqual([PAGE_INBOX_APP_ID, 'retired', 'sales', 'support', 'survey'].sort());
+    expect(apps.data.find((a) => a.app_id === 'sales')?.is_default_owner).toBe(true);
+    expect(apps.data.find((a) => a.app_id === PAGE_INBOX_APP_ID)).toMatchObject({ role: 'inbox', can_take: true });
+  });
+
+  it('take moves the thread and both apps hear of it; request reaches the owner only', async () => {
+    const psid = await openThread();
+    await support.suite.takeThreadControl({ pageId: PAGE_ID, psid, metadata: 'escalation' });
+    for (const bot of [sales, support]) {
+      const event = await bot.waitFor('handover', (e) => e.psid === psid && e.kind === 'take_thread_control', 'the take');
+      expect(event.event.take_thread_control).toEqual({ previous_owner_app_id: 'sales', new_owner_app_id: 'support', metadata: 'escalation' });
+    }
+    await sales.suite.requestThreadControl({ pageId: PAGE_ID, psid, metadata: 'let me finish the sale' });
+    const request = await support.waitFor('handover', (e) => e.psid === psid && e.kind === 'request_thread_control', 'the request');
+    expect(request.event.request_thread_control).toEqual({ requested_owner_app_id: 'sales', metadata: 'let me finish the sale' });
+    expect(sales.received('handover', (e) => e.psid === psid && e.kind === 'request_thread_control')).toHaveLength(0);
+    await support.suite.releaseThreadControl({ pageId: PAGE_ID, psid });
+    expect((await support.suite.threadOwner({ pageId: PAGE_ID, psid })).data).toEqual([]);
+  });
+
+  it('keeps exactly one owner under 50 concurrent pass/take/release calls across two replicas, all audited', async () => {
+    const psid = await openThread();
+    const base = { pageId: PAGE_ID, psid };
+    const bots = [sales, support];
+    const calls = Array.from({ length: 50 }, (_, i) => {
+      const bot = bots[i % 2]!;
+      const other = bots[(i + 1) % 2]!.bot.appId;
+      const op = i % 3;
+      if (op === 0) return bot.suite.passThreadControl({ ...base, targetAppId: other, metadata: `pass ${i}` });
+      if (op === 1) return bot.suite.takeThreadControl({ ...base, metadata: `take ${i}` });
+      return bot.suite.releaseThreadControl({ ...base, metadata: `release ${i}` });
+    });
+    const outcomes = await Promise.allSettled(calls);
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code);
+    expect(new Set(refused).size <= 2 && refused.every((c) => [ErrorCode.NotThreadOwner, ErrorCode.NotAllowed].includes(c))).toBe(true);
+
+    const audit = (await db.query('SELECT action, from_app_id, to_app_id FROM thread_ownership.ownership_change WHERE page_id = $1 AND psid = $2 AND action <> $3 ORDER BY id', [PAGE_ID, psid, 'request'])).rows;
+    const succeeded = outcomes.filter((o) => o.status === 'fulfilled').length;
+    expect(audit.length).toBeGreaterThanOrEqual(succeeded - 10); // a take by the owner itself changes nothing
+    for (let i = 1; i < audit.length; i++) expect(audit[i].from_app_id).toBe(audit[i - 1].to_app_id); // one chain: never two owners
+    expect(await ownerRow(psid)).toBe(audit.at(-1)!.to_app_id);
+  });
+
+  it('routes a thread by its current owner even when the other replica made the change', async () => {
+    const psid = await openThread();
+    for (let round = 0; round < 6; round++) {
+      const [from, to] = round % 2 === 0 ? [sales, support] : [support, sales];
+      await from.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: to.bot.appId });
+      await suite.user.sendText(psid, `round ${round}`);
+      const got = await to.waitFor('messaging', (e) => e.psid === psid && textOf(e) === `round ${round}`, `round ${round}`);
+      expect(got.ownerAppId).toBe(to.bot.appId);
+      await from.waitFor('standby', (e) => e.psid === psid && textOf(e) === `round ${round}`, `round ${round}`);
+    }
+  });
+
+  it("delivers one thread's events in the order Meta sent them", async () => {
+    const psid = await openThread();
+    const texts = Array.from({ length: 25 }, (_, i) => `burst ${i}`);
+    for (const text of texts) await suite.user.sendText(psid, text);
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'burst 24', 'the last of the burst');
+    const received = sales.received('messaging', (e) => e.psid === psid && (textOf(e) ?? '').startsWith('burst')).map(textOf);
+    expect(received).toEqual(texts);
+  });
+
+  it('gives an idle thread entered through an m.me link to the app of its routing rule', async () => {
+    const psid = String(nextPsid++);
+    await suite.user.sendEvent({ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), referral: { ref: 'survey-2026', source: 'SHORTLINK', type: 'OPEN_THREAD' } });
+    await suite.user.sendText(psid, 'I came for the survey');
+    await survey.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'I came for the survey', 'the message');
+    expect(await ownerRow(psid)).toBe('survey');
+  });
+
+  it('lets only the owner send, passes with a message, and refuses HUMAN_AGENT to bots', async () => {
+    const psid = await openThread();
+    const sent = await sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'over to support' }, threadControl: { controlType: 'pass', appId: 'support' } });
+    expect(sent.message_id).toBeTruthy();
+    await support.waitFor('handover', (e) => e.psid === psid && e.kind === 'pass_thread_control', 'the pass riding on the send');
+    expect(await ownerRow(psid)).toBe('support');
+    expect(await codeOf(support.suite.send({ pageId: PAGE_ID, psid, message: { text: 'x' }, messagingType: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }))).toBe(ErrorCode.NotAllowed);
+    expect(await codeOf(sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'x' } }))).toBe(ErrorCode.NotThreadOwner);
+  });
+
+  it('passing to the Page Inbox tells Meta, and a human reply (inbox echo) takes the thread', async () => {
+    const psid = await openThread();
+    await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: PAGE_INBOX_APP_ID, metadata: 'needs a human' });
+    const call = await suite.graph.waitForCall((c) => c.edge === 'pass_thread_control' && (c.body as { recipient?: { id?: string } }).recipient?.id === psid);
+    expect((call.body as { target_app_id?: unknown }).target_app_id).toBe(PAGE_INBOX_APP_ID);
+    expect(await ownerRow(psid)).toBe(PAGE_INBOX_APP_ID);
+    await suite.user.sendText(psid, 'are you human?');
+    await sales.waitFor('standby', (e) => e.psid === psid && textOf(e) === 'are you human?', 'the message on standby');
+
+    const psid2 = await openThread();
+    await suite.user.sendEvent(
+      { sender: { id: PAGE_ID }, recipient: { id: psid2 }, timestamp: Date.now(), message: { is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), mid: `m_echo_${psid2}`, text: 'Hi, Anna here' } },
+    );
+    await waitFor(async () => ((await ownerRow(psid2)) === PAGE_INBOX_APP_ID ? true : undefined), 'the inbox to take the thread');
+    await sales.waitFor('handover', (e) => e.psid === psid2 && e.kind === 'take_thread_control', 'the take by the inbox');
+  });
+
+  it('returns ownership to idle after the idle timeout (controllable clock) and tells the previous owner', async () => {
+    const psid = await openThread();
+    await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'support' });
+    clock.advance(24 * 60 * 60 * 1000 - 1);
+    const { IdleExpiryScheduler } = await import('../../apps/thread-ownership/src/threads/idle-expiry.scheduler.js');
+    const scheduler = suite.apps[0]!.get(IdleExpiryScheduler);
+    await scheduler.sweep();
+    expect(await ownerRow(psid)).toBe('support');
+    clock.advance(2);
+    expect(await scheduler.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await ownerRow(psid)).toBeNull();
+    const notice = await support.waitFor('handover', (e) => e.psid === psid && e.kind === 'release_thread_control', 'the idle notice');
+    expect(notice.event.release_thread_control).toMatchObject({ previous_owner_app_id: 'support', new_owner_app_id: null, reason: 'idle_timeout' });
+    await suite.user.sendText(psid, 'back again');
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'back again', 'the message after the lapse');
+  });
+});
