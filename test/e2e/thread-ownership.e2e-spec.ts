@@ -176,6 +176,24 @@ describe('thread ownership', () => {
     await sales.waitFor('handover', (e) => e.psid === psid2 && e.kind === 'take_thread_control', 'the take by the inbox');
   });
 
+  it('tells each bot its role when the Page is registered (app_roles)', async () => {
+    const roles = await sales.waitFor('handover', (e) => e.kind === 'app_roles', 'app_roles');
+    expect(roles.event.app_roles).toMatchObject({ sales: ['primary_receiver'], support: ['secondary_receiver'], survey: ['secondary_receiver'] });
+    await support.waitFor('handover', (e) => e.kind === 'app_roles', 'app_roles');
+  });
+
+  it("shows the echo of a bot's send to the other bots, not to the sender", async () => {
+    const psid = await openThread();
+    const sent = await sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'echo me' } });
+    const echo = { is_echo: true, app_id: 100000000000001, mid: sent.message_id, text: 'echo me' };
+    await suite.user.sendEvent({ sender: { id: PAGE_ID }, recipient: { id: psid }, timestamp: Date.now(), message: echo });
+    await suite.user.sendText(psid, 'after the echo');
+    const seen = await support.waitFor('standby', (e) => e.kind === 'echo' && e.psid === psid, 'the echo');
+    expect((seen.event.message as { mid?: string }).mid).toBe(sent.message_id);
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'after the echo', 'the next message');
+    expect(sales.events.filter((e) => e.kind === 'echo' && e.psid === psid)).toHaveLength(0);
+  });
+
   it('returns ownership to idle after the idle timeout (controllable clock) and tells the previous owner', async () => {
     const psid = await openThread();
     await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'support' });

@@ -78,3 +78,27 @@ export function handoverDeliveries(notice: HandoverNotice, recipients: string[])
     return { subject: botEventSubject(appId, 'handover'), msgId: key, payload };
   });
 }
+
+/**
+ * `app_roles` (§2.2/§2.6) for each bot when a Page's apps change: the default app is the
+ * `primary_receiver`, the others `secondary_receiver`, as Meta named the roles.
+ */
+export function appRolesDeliveries(pageId: string, defaultOwnerAppId: string | null, bots: string[], at: Date): OutboxMessage[] {
+  const roles = Object.fromEntries(bots.map((appId) => [appId, [appId === defaultOwnerAppId ? 'primary_receiver' : 'secondary_receiver']]));
+  const event = { recipient: { id: pageId }, timestamp: at.getTime(), app_roles: roles };
+  return bots.map((appId) => {
+    const key = `app_roles:${pageId}:${at.getTime()}:${appId}`;
+    const payload: BotEventDelivered = {
+      idempotencyKey: key,
+      appId,
+      pageId,
+      psid: '',
+      channel: 'handover',
+      kind: 'app_roles',
+      timestamp: at.getTime(),
+      ownerAppId: null,
+      event,
+    };
+    return { subject: botEventSubject(appId, 'handover'), msgId: key, payload };
+  });
+}

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ErrorCode, PAGE_INBOX_APP_ID } from '@app/contracts';
-import { NatsConnectionService } from '@app/messaging';
+import { JetStreamPublisher, NatsConnectionService } from '@app/messaging';
+import { appRolesDeliveries } from '../delivery/bot-events.js';
 import { DomainError, TokenCipher } from '@app/platform';
 import type { Subscription } from '@nats-io/transport-node';
 import type { RoutingRule } from '../routing/routing-rules.js';
@@ -39,6 +40,7 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
     private readonly repository: PagesRepository,
     private readonly nats: NatsConnectionService,
     private readonly cipher: TokenCipher,
+    private readonly publisher: JetStreamPublisher,
   ) {}
 
   onModuleInit(): void {
@@ -107,7 +109,16 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
       apps,
     );
     await this.invalidate(input.pageId);
-    return this.get(input.pageId);
+    const view = await this.get(input.pageId);
+    await this.announceRoles(view);
+    return view;
+  }
+
+  /** Every bot of the Page hears its role, as Meta's `app_roles` webhook tells each app. */
+  private async announceRoles(view: PageView): Promise<void> {
+    const bots = view.apps.filter((a) => a.role === 'bot' && a.subscribed).map((a) => a.appId);
+    const deliveries = appRolesDeliveries(view.page.id, view.page.defaultOwnerAppId, bots, view.page.updatedAt);
+    await Promise.all(deliveries.map((d) => this.publisher.publish(d.subject, d.payload, { msgID: d.msgId })));
   }
 
   listPages(): Promise<PageEntity[]> {
