@@ -3,6 +3,8 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { OutboxEntity } from './delivery/outbox.entity.js';
 import { InitThreadOwnership1764072000000 } from './migrations/1764072000000-InitThreadOwnership.js';
 import { OwnershipPositionsAndRules1764075600000 } from './migrations/1764075600000-OwnershipPositionsAndRules.js';
+import { PageTokenStatusAndOnboarding1764079200000 } from './migrations/1764079200000-PageTokenStatusAndOnboarding.js';
+import { OnboardingStateEntity } from './onboarding/onboarding-state.entity.js';
 import { PageAppEntity } from './pages/page-app.entity.js';
 import { PageEntity } from './pages/page.entity.js';
 import { SentMessageEntity } from './outbound/sent-message.entity.js';
@@ -17,8 +19,8 @@ export function threadOwnershipDataSourceOptions(url: string): DataSourceOptions
   return appDataSourceOptions({
     url,
     schema: THREAD_OWNERSHIP_SCHEMA,
-    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity],
-    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000],
+    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity, OnboardingStateEntity],
+    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000],
   });
 }
 

@@ -15,7 +15,7 @@ export class PagesAdminController {
   @Get()
   async list() {
     const pages = await this.pages.listPages();
-    return { data: pages.map((p) => ({ id: p.id, name: p.name, defaultOwnerAppId: p.defaultOwnerAppId })) };
+    return { data: pages.map((p) => ({ id: p.id, name: p.name, defaultOwnerAppId: p.defaultOwnerAppId, tokenStatus: p.tokenStatus })) };
   }
 
   @Put(':pageId')

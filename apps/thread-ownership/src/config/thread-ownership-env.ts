@@ -1,5 +1,7 @@
 import { baseEnvShape, databaseEnvShape, encryptionEnvShape, graphEnvShape, portSchema } from '@app/platform';
 import { z } from 'zod';
+import { checkOnboardingEnv, onboardingEnvShape } from '../onboarding/onboarding.env.js';
+import { graphClientEnvShape } from './graph-client-env.js';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -8,6 +10,8 @@ export const threadOwnershipEnvSchema = z.object({
   ...databaseEnvShape,
   ...encryptionEnvShape,
   ...graphEnvShape,
+  ...graphClientEnvShape,
+  ...onboardingEnvShape,
   THREAD_OWNERSHIP_PORT: portSchema.default(3001),
   /** Ownership lapses after this long without activity (Meta: 24 h). */
   OWNERSHIP_IDLE_TIMEOUT_MS: ms(24 * 60 * 60 * 1000),
@@ -15,5 +19,5 @@ export const threadOwnershipEnvSchema = z.object({
   OUTBOX_RELAY_INTERVAL_MS: ms(1000),
   /** Bearer token for the HTTP admin API (pages, apps, operator actions). */
   ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-});
+}).superRefine(checkOnboardingEnv);
 export type ThreadOwnershipEnv = z.infer<typeof threadOwnershipEnvSchema>;

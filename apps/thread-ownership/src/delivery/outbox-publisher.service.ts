@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { ConfigService } from '@nestjs/config';
 import { JetStreamPublisher } from '@app/messaging';
 import { Clock } from '@app/platform';
-import type { OutboxEntity } from './outbox.entity.js';
+import type { OutboxMessage } from '../threads/threads.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 /** Publishes outbox rows right after their transaction commits, and relays any a crash left behind. */
@@ -29,11 +29,11 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     clearInterval(this.timer);
   }
 
-  /** Best effort: a failure here is repaired by the relay, never lost. */
-  async publishNow(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
+  /** Best effort: a failure here is repaired by the relay, never lost (the rows are committed). */
+  async publishNow(messages: OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     try {
-      await this.publishRows(await this.repository.findByIds(ids));
+      await this.publishAll(messages);
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox publish failed; the relay will retry');
     }
@@ -44,7 +44,7 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     this.relaying = true;
     try {
       const stale = await this.repository.findStale(new Date(this.clock.now().getTime() - 2000), 500);
-      await this.publishRows(stale);
+      await this.publishAll(stale.map((row) => ({ id: row.id, subject: row.subject, msgId: row.msgId, payload: row.payload })));
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox relay failed; will retry');
     } finally {
@@ -52,11 +52,12 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async publishRows(rows: OutboxEntity[]): Promise<void> {
+  /** In order, one at a time: a thread's handover events keep their order. */
+  private async publishAll(messages: OutboxMessage[]): Promise<void> {
     const published: string[] = [];
-    for (const row of rows) {
-      await this.publisher.publish(row.subject, row.payload, { msgID: row.msgId, correlationId: row.payload.correlationId as string | undefined });
-      published.push(row.id);
+    for (const m of messages) {
+      await this.publisher.publish(m.subject, m.payload, { msgID: m.msgId, correlationId: m.payload.correlationId as string | undefined });
+      if (m.id) published.push(m.id);
     }
     await this.repository.markPublished(published, this.clock.now());
   }

@@ -3,7 +3,7 @@ import { PAGE_INBOX_APP_ID } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
-import { toDomainError } from './graph-errors.js';
+import { isInvalidToken, toDomainError } from './graph-errors.js';
 
 /**
  * Keeps Meta in step when a thread moves to or from the Page Inbox: human agents work in Meta's
@@ -29,6 +29,7 @@ export class MetaInboxBridge {
     try {
       await this.graph.threadControl(view.page.id, this.pages.accessToken(view), edge, body);
     } catch (error) {
+      if (isInvalidToken(error)) await this.pages.tokenRefused(view.page);
       throw toDomainError(error);
     }
   }

@@ -1,14 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, type OutgoingMessage, type SendResult } from '@app/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode, OUTBOUND_SENT_SUBJECT, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
+import { JetStreamPublisher } from '@app/messaging';
 import { Clock, counter, DomainError, TokenCipher } from '@app/platform';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import type { PageAppEntity } from '../pages/page-app.entity.js';
 import { PagesService, type PageView } from '../pages/pages.service.js';
 import { actsAsOwner, checkPass, notOwner } from '../threads/ownership-rules.js';
 import { OwnershipService } from '../threads/ownership.service.js';
-import { ThreadsRepository, type ThreadTx } from '../threads/threads.repository.js';
-import { toDomainError } from './graph-errors.js';
+import { ThreadsRepository, type OutboxMessage, type ThreadTx } from '../threads/threads.repository.js';
+import { isInvalidToken, toDomainError } from './graph-errors.js';
 import { MessagingWindowGate } from './messaging-window.gate.js';
 import { SentMessagesRepository } from './sent-messages.repository.js';
 
@@ -33,6 +34,8 @@ const sends = counter({ name: 'outbound_sends_total', help: 'Send API calls by o
  */
 @Injectable()
 export class OutboundService {
+  private readonly logger = new Logger(OutboundService.name);
+
   constructor(
     private readonly pages: PagesService,
     private readonly threads: ThreadsRepository,
@@ -43,6 +46,7 @@ export class OutboundService {
     private readonly sent: SentMessagesRepository,
     private readonly outbox: OutboxPublisher,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly publisher: JetStreamPublisher,
   ) {}
 
   async send(req: OutboundMessage): Promise<SendResult> {
@@ -51,6 +55,7 @@ export class OutboundService {
       const { result, outboxIds } = await this.threads.inThreadTransaction(req.pageId, req.psid, (tx) => this.sendLocked(tx, view, app, req));
       await this.outbox.publishNow(outboxIds);
       sends.inc({ outcome: 'sent' });
+      await this.publishSent(req, result);
       return result;
     } catch (error) {
       sends.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
@@ -60,7 +65,7 @@ export class OutboundService {
 
   private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage) {
     if (tx.isNew) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${req.psid} on page ${req.pageId}`);
-    const outboxIds = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
+    const outboxIds: OutboxMessage[] = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
     this.checkSender(tx, view, req);
     if (!req.sealedOneTimeNotifToken) {
       const question = { ...req, messagingType: req.messagingType ?? 'RESPONSE', minEventSeq: tx.thread.lastEventSeq };
@@ -70,6 +75,17 @@ export class OutboundService {
     await this.sent.record({ messageId: result.message_id, appId: req.appId, pageId: req.pageId, psid: req.psid, sentAt: this.clock.now() });
     outboxIds.push(...(await this.afterSend(tx, view, req)));
     return { result, outboxIds };
+  }
+
+  /** The `events.outbound.sent` fact for read models (operator console): best effort, never fails a send Meta accepted. */
+  private async publishSent(req: OutboundMessage, result: SendResult): Promise<void> {
+    const { appId, pageId, psid, tag, message, correlationId } = req;
+    const otn = req.sealedOneTimeNotifToken !== undefined;
+    const messagingType = otn ? undefined : (req.messagingType ?? 'RESPONSE');
+    const fact: OutboundMessageSent = { messageId: result.message_id, appId, pageId, psid, sentAt: this.clock.now().toISOString(), messagingType, tag, oneTimeNotification: otn, message, correlationId };
+    await this.publisher
+      .publish(OUTBOUND_SENT_SUBJECT, fact, { msgID: `outbound:${result.message_id}`, correlationId })
+      .catch((error: unknown) => this.logger.warn({ err: error, messageId: result.message_id }, 'outbound fact not published'));
   }
 
   /** Only the owner sends; a notification may also go out while the thread is idle. */
@@ -85,12 +101,13 @@ export class OutboundService {
     try {
       return await this.graph.sendMessage(view.page.id, this.pages.accessToken(view), sendApiBody(req, this.cipher));
     } catch (error) {
+      if (isInvalidToken(error)) await this.pages.tokenRefused(view.page, this.clock.now());
       throw toDomainError(error);
     }
   }
 
   /** The owner's send is activity (ownership expiry moves on); `thread_control` rides on it. */
-  private async afterSend(tx: ThreadTx, view: PageView, req: OutboundMessage): Promise<string[]> {
+  private async afterSend(tx: ThreadTx, view: PageView, req: OutboundMessage): Promise<OutboxMessage[]> {
     if (tx.thread.ownerAppId === req.appId) {
       tx.thread.lastActivityAt = this.clock.now();
       tx.thread.expiresAt = this.ownership.expiryFrom(tx.thread.lastActivityAt);

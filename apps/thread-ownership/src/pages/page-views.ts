@@ -15,6 +15,6 @@ export function toAppList(view: PageView) {
 
 /** The admin view of a Page: everything but the token. */
 export function toPageResponse(view: PageView) {
-  const { id, name, defaultOwnerAppId, routingRules } = view.page;
-  return { id, name, defaultOwnerAppId, routingRules, apps: toAppList(view).data };
+  const { id, name, defaultOwnerAppId, routingRules, tokenStatus, tokenCheckedAt } = view.page;
+  return { id, name, defaultOwnerAppId, routingRules, tokenStatus, tokenCheckedAt, apps: toAppList(view).data };
 }

@@ -1,6 +1,9 @@
 import type { RoutingRule } from '../routing/routing-rules.js';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
+/** `needs_reauth`: Meta refused the token (190) or debug_token found it invalid; it is not used until re-installed. */
+export type PageTokenStatus = 'valid' | 'needs_reauth';
+
 /** A Facebook Page served by the suite. The access token is stored sealed (AES-256-GCM), never in clear. */
 @Entity({ name: 'page' })
 export class PageEntity {
@@ -20,6 +23,13 @@ export class PageEntity {
 
   @Column({ name: 'access_token_sealed', type: 'text' })
   accessTokenSealed: string;
+
+  @Column({ name: 'token_status', type: 'varchar', length: 16, default: 'valid' })
+  tokenStatus: PageTokenStatus;
+
+  /** Last time Meta confirmed or refused the token (install, debug_token re-check, a 190). */
+  @Column({ name: 'token_checked_at', type: 'timestamptz', nullable: true })
+  tokenCheckedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

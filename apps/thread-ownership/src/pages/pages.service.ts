@@ -80,8 +80,37 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
     return { view, app };
   }
 
+  /** The Page token in clear, for a Graph call; refused while the Page needs a new install. */
   accessToken(view: PageView): string {
-    return this.cipher.open(view.page.accessTokenSealed);
+    if (view.page.tokenStatus === 'needs_reauth') {
+      throw new DomainError(ErrorCode.PageNeedsReauth, `Meta refused the token of page ${view.page.id}; install the app on the page again`);
+    }
+    return this.openToken(view.page);
+  }
+
+  openToken(page: PageEntity): string {
+    return this.cipher.open(page.accessTokenSealed);
+  }
+
+  /** A token from a Facebook Login install: a new Page starts with the Page Inbox only; a known one keeps its apps. */
+  async installToken(input: { pageId: string; name?: string | null; accessToken: string; checkedAt: Date }): Promise<PageView> {
+    const inbox = { pageId: input.pageId, appId: PAGE_INBOX_APP_ID, role: 'inbox' as const, canTake: true, subscribed: true };
+    const token = { id: input.pageId, name: input.name ?? null, accessTokenSealed: this.cipher.seal(input.accessToken), checkedAt: input.checkedAt };
+    await this.repository.upsertToken(token, [inbox]);
+    await this.invalidate(input.pageId);
+    return this.get(input.pageId);
+  }
+
+  /** Meta refused this stored token (190, or debug_token said invalid): flag the Page until it is installed again. */
+  async tokenRefused(page: PageEntity, at: Date = new Date()): Promise<boolean> {
+    const flagged = await this.repository.markNeedsReauth(page.id, page.accessTokenSealed, at);
+    if (flagged) await this.invalidate(page.id);
+    return flagged;
+  }
+
+  async tokenConfirmed(page: PageEntity, at: Date): Promise<void> {
+    await this.repository.markTokenChecked(page.id, page.accessTokenSealed, at);
+    await this.invalidate(page.id);
   }
 
   async register(input: PageRegistration): Promise<PageView> {

@@ -8,7 +8,7 @@ import { SentMessagesRepository } from '../outbound/sent-messages.repository.js'
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import { OwnershipService } from '../threads/ownership.service.js';
-import { ThreadsRepository, type ThreadTx } from '../threads/threads.repository.js';
+import { ThreadsRepository, type OutboxMessage, type ThreadTx } from '../threads/threads.repository.js';
 import { OwnershipCache, type CachedThread } from './ownership-cache.js';
 import { claimsIdleThread, isInboxEcho, isMetaHandover, isUserInteraction, ownerFromMetaHandover } from './routing-decisions.js';
 import { matchRule } from './routing-rules.js';
@@ -97,8 +97,8 @@ export class RoutingService {
 
   private async decide(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, meta: DeliveryMeta) {
     const previous = await tx.findRouted(envelope.eventId);
-    if (previous) return { owner: previous.ownerAppId, outboxIds: [] as string[] };
-    const outboxIds: string[] = [];
+    if (previous) return { owner: previous.ownerAppId, outboxIds: [] as OutboxMessage[] };
+    const outboxIds: OutboxMessage[] = [];
     if (this.ownership.hasLapsed(tx)) outboxIds.push(...(await this.ownership.lapse(tx, view, meta.streamSeq - 1)));
     outboxIds.push(...(await this.applyOwnershipSignals(tx, view, envelope, meta.streamSeq - 1)));
     const owner = meta.streamSeq > tx.thread.ownerSinceSeq ? tx.thread.ownerAppId : await tx.ownerAt(meta.streamSeq);
@@ -113,7 +113,7 @@ export class RoutingService {
     return { owner, outboxIds };
   }
 
-  private async applyOwnershipSignals(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, fromStreamSeq: number): Promise<string[]> {
+  private async applyOwnershipSignals(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, fromStreamSeq: number): Promise<OutboxMessage[]> {
     const fromMeta = ownerFromMetaHandover(envelope, tx.thread.ownerAppId);
     if (fromMeta !== undefined) {
       const notice = fromMeta ? 'take_thread_control' : 'pass_thread_control';

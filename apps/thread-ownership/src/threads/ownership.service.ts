@@ -11,7 +11,7 @@ import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import type { OwnershipAction } from './ownership-change.entity.js';
 import { checkMetadata, checkPass, checkRelease, checkTake, requestAddressee, type OwnershipFacts } from './ownership-rules.js';
-import { ThreadsRepository, type ThreadTx } from './threads.repository.js';
+import { ThreadsRepository, type OutboxMessage, type ThreadTx } from './threads.repository.js';
 
 export interface ThreadCommand {
   pageId: string;
@@ -57,9 +57,9 @@ export class OwnershipService {
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
     const target = view.apps.find((a) => a.appId === cmd.targetAppId);
     if (!target) throw new DomainError(ErrorCode.UnknownApp, `app ${cmd.targetAppId} is not connected to page ${cmd.pageId}`);
-    return this.inKnownThread(cmd, async (tx) => {
+    return this.inKnownThread(cmd, async (tx, position) => {
       checkPass(facts(tx, view), cmd.actorAppId, target);
-      return this.changeOwner(tx, view, { ...change(cmd, 'pass', target.appId), notice: 'pass_thread_control' });
+      return this.changeOwner(tx, view, { ...change(cmd, 'pass', target.appId, position), notice: 'pass_thread_control' });
     });
   }
 
@@ -67,16 +67,16 @@ export class OwnershipService {
     checkMetadata(cmd.metadata);
     const { view, app } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
     checkTake(app);
-    return this.inKnownThread(cmd, async (tx) => {
-      if (tx.thread.ownerAppId === cmd.actorAppId) return [];
-      return this.changeOwner(tx, view, { ...change(cmd, 'take', cmd.actorAppId), notice: 'take_thread_control' });
+    return this.inKnownThread(cmd, async (tx, position) => {
+      if (tx.thread.ownerAppId === cmd.actorAppId) return [] as OutboxMessage[];
+      return this.changeOwner(tx, view, { ...change(cmd, 'take', cmd.actorAppId, position), notice: 'take_thread_control' });
     });
   }
 
   async request(cmd: ThreadCommand): Promise<typeof SUCCESS> {
     checkMetadata(cmd.metadata);
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
-    return this.inKnownThread(cmd, async (tx) => {
+    return this.inKnownThread(cmd, async (tx, position) => {
       const addressee = requestAddressee(facts(tx, view), cmd.actorAppId);
       const now = this.clock.now();
       await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: 'request', actorAppId: cmd.actorAppId, fromAppId: tx.thread.ownerAppId, toAppId: cmd.actorAppId, metadata: cmd.metadata ?? null });
@@ -88,9 +88,9 @@ export class OwnershipService {
   async release(cmd: ThreadCommand): Promise<typeof SUCCESS> {
     checkMetadata(cmd.metadata);
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
-    return this.inKnownThread(cmd, async (tx) => {
+    return this.inKnownThread(cmd, async (tx, position) => {
       checkRelease(facts(tx, view), cmd.actorAppId);
-      return this.changeOwner(tx, view, change(cmd, 'release', null));
+      return this.changeOwner(tx, view, change(cmd, 'release', null, position));
     });
   }
 
@@ -109,12 +109,12 @@ export class OwnershipService {
     for (const stale of await this.threads.findExpired(this.clock.now(), 200)) {
       const view = await this.pages.find(stale.pageId);
       if (!view) continue;
-      const ids = await this.threads.inThreadTransaction(stale.pageId, stale.psid, async (tx) => {
-        if (!this.hasLapsed(tx)) return [];
+      const messages = await this.threads.inThreadTransaction(stale.pageId, stale.psid, async (tx) => {
+        if (!this.hasLapsed(tx)) return [] as OutboxMessage[];
         expired += 1;
         return this.lapse(tx, view);
       });
-      await this.outbox.publishNow(ids);
+      await this.outbox.publishNow(messages);
     }
     return expired;
   }
@@ -124,12 +124,12 @@ export class OwnershipService {
     return ownerAppId !== null && expiresAt !== null && expiresAt <= this.clock.now();
   }
 
-  lapse(tx: ThreadTx, view: PageView, fromStreamSeq?: number): Promise<string[]> {
+  lapse(tx: ThreadTx, view: PageView, fromStreamSeq?: number): Promise<OutboxMessage[]> {
     return this.changeOwner(tx, view, { action: 'idle_timeout', actorAppId: null, toAppId: null, notice: 'release_thread_control', fromStreamSeq });
   }
 
   /** Moves the thread to `toAppId` (null: idle), audits it and queues the handover events. */
-  async changeOwner(tx: ThreadTx, view: PageView, c: OwnerChange): Promise<string[]> {
+  async changeOwner(tx: ThreadTx, view: PageView, c: OwnerChange): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const from = tx.thread.ownerAppId;
     await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
@@ -167,12 +167,18 @@ export class OwnershipService {
     return handoverDeliveries(notice, bots);
   }
 
-  private async inKnownThread(cmd: ThreadCommand, work: (tx: ThreadTx) => Promise<string[]>): Promise<typeof SUCCESS> {
-    const ids = await this.threads.inThreadTransaction(cmd.pageId, cmd.psid, async (tx) => {
+  /**
+   * The stream position is read before taking the row lock (no network call while holding it):
+   * events stored while the change is in flight are routed by the new owner — the change was
+   * already under way — never by an owner that was not yet or no longer valid.
+   */
+  private async inKnownThread(cmd: ThreadCommand, work: (tx: ThreadTx, position: number) => Promise<OutboxMessage[]>): Promise<typeof SUCCESS> {
+    const position = await this.positions.current();
+    const messages = await this.threads.inThreadTransaction(cmd.pageId, cmd.psid, async (tx) => {
       if (tx.isNew) throw unknownThread(cmd.pageId, cmd.psid);
-      return work(tx);
+      return work(tx, position);
     });
-    await this.outbox.publishNow(ids);
+    await this.outbox.publishNow(messages);
     return SUCCESS;
   }
 }
@@ -181,8 +187,8 @@ function facts(tx: ThreadTx, view: PageView): OwnershipFacts {
   return { ownerAppId: tx.thread.ownerAppId, defaultOwnerAppId: view.page.defaultOwnerAppId };
 }
 
-function change(cmd: ThreadCommand, action: OwnershipAction, toAppId: string | null): OwnerChange {
-  return { action, actorAppId: cmd.actorAppId, toAppId, metadata: cmd.metadata, correlationId: cmd.correlationId };
+function change(cmd: ThreadCommand, action: OwnershipAction, toAppId: string | null, fromStreamSeq: number): OwnerChange {
+  return { action, actorAppId: cmd.actorAppId, toAppId, metadata: cmd.metadata, correlationId: cmd.correlationId, fromStreamSeq };
 }
 
 function auditBase(tx: ThreadTx, at: Date) {

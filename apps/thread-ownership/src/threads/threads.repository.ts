@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { DataSource, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
 import { OutboxEntity } from '../delivery/outbox.entity.js';
 import { RoutedEventEntity } from '../routing/routed-event.entity.js';
@@ -21,6 +22,8 @@ export interface RoutingRecord {
   expiresAt: Date | null;
 }
 export interface OutboxMessage {
+  /** The outbox row, once stored. */
+  id?: string;
   subject: string;
   msgId: string;
   payload: Record<string, unknown>;
@@ -53,12 +56,16 @@ export class ThreadTx {
     await this.manager.getRepository(OwnershipChangeEntity).insert(change);
   }
 
-  /** Returns the ids of the rows, so the caller can publish them right after commit. */
-  async enqueue(messages: OutboxMessage[], now: Date): Promise<string[]> {
+  /** Stores the messages; returns them with their row ids, for publishing right after commit. */
+  async enqueue(messages: OutboxMessage[], now: Date): Promise<OutboxMessage[]> {
     if (messages.length === 0) return [];
-    const rows = messages.map((m) => ({ ...m, createdAt: now, publishedAt: null }));
-    const result = await this.manager.getRepository(OutboxEntity).insert(rows as Array<Partial<OutboxEntity>> as never);
-    return result.identifiers.map((i) => String(i.id));
+    const result = await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxEntity)
+      .values(messages.map((m): QueryDeepPartialEntity<OutboxEntity> => ({ subject: m.subject, msgId: m.msgId, payload: m.payload as QueryDeepPartialEntity<OutboxEntity>['payload'], createdAt: now })))
+      .execute();
+    return messages.map((m, i) => ({ ...m, id: String(result.identifiers[i]?.id) }));
   }
 
   /** The owner that applied at stream position `seq` (from the audit log): for events stored before a change. */

@@ -25,6 +25,6 @@ export function appDataSourceOptions(config: AppDataSourceConfig): DataSourceOpt
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
   };
 }

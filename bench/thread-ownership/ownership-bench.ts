@@ -1,0 +1,122 @@
+import os from 'node:os';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { threadPartition, webhookEventSubject, type WebhookEventStored } from '@app/contracts';
+import pg from 'pg';
+import { createTestEnvironment } from '../../test/support/test-environment.js';
+import { atFixedRate, startService, summarize } from './bench-tools.js';
+
+/**
+ * Issue 4's benchmark: pass/take round-trip latency at a fixed rate, and routing throughput with
+ * 1,000 threads and then with 1,000,000 threads in the table. The service runs in its own process
+ * (built with SWC); the driver publishes stored-event envelopes straight into the EVENTS stream.
+ * Knobs: BENCH_RATE (500 ops/s), BENCH_SECONDS (10), BENCH_THREADS (1000), BENCH_EVENTS_PER_THREAD (10), BENCH_BIG_TABLE (1000000).
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const THREADS = Number(process.env.BENCH_THREADS ?? 1000);
+const PER_THREAD = Number(process.env.BENCH_EVENTS_PER_THREAD ?? 10);
+const BIG_TABLE = Number(process.env.BENCH_BIG_TABLE ?? 1_000_000);
+const PAGE = '900001';
+const ADMIN = 'bench-admin-token-0123456789';
+const port = 4100 + Math.floor(Math.random() * 800);
+
+const env = await createTestEnvironment({ ADMIN_API_TOKEN: ADMIN, GRAPH_API_URL: 'http://127.0.0.1:9', THREAD_OWNERSHIP_PORT: String(port), OWNERSHIP_SWEEP_INTERVAL_MS: '3600000' });
+const service = await startService('dist/apps/thread-ownership/src/main.js', process.env as Record<string, string>, `http://127.0.0.1:${port}/health`);
+const nc = await connect({ servers: env.natsUrl });
+const js = jetstream(nc);
+const db = new pg.Client({ connectionString: env.databaseUrl });
+await db.connect();
+let delivered = 0;
+nc.subscribe(`${env.prefix}.bot.>`, { callback: () => void (delivered += 1) });
+
+try {
+  await registerPage();
+  const threads = Array.from({ length: THREADS }, (_, i) => String(7_000_000 + i));
+  await routeEvents(threads, 1, 'warm-up');
+  const small = await routeEvents(threads, PER_THREAD, `${THREADS} threads`);
+  const latency = await passTakeLatency(threads);
+  await fillTable(BIG_TABLE - THREADS);
+  const big = await routeEvents(threads, PER_THREAD, `${BIG_TABLE} threads in the table`);
+  report(small, big, latency);
+} finally {
+  service.kill('SIGTERM');
+  await nc.close();
+  await db.end();
+  await env.cleanup();
+}
+
+async function registerPage(): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/pages/${PAGE}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ accessToken: 'bench', defaultOwnerAppId: 'a', apps: [{ appId: 'a', canTake: true }, { appId: 'b', canTake: true }] }),
+  });
+  if (!response.ok) throw new Error(`page registration failed: ${response.status}`);
+}
+
+/** Publishes `perThread` message events to each thread and waits until every one reached both bots. */
+async function routeEvents(threads: string[], perThread: number, label: string) {
+  const total = threads.length * perThread;
+  const target = delivered + total * 2; // owner on messaging + the other bot on standby
+  const started = performance.now();
+  for (let round = 0; round < perThread; round++) {
+    const batch = threads.map((psid) => publish(psid, `${label}-${round}-${psid}`));
+    await Promise.all(batch);
+  }
+  while (delivered < target) await new Promise((resolve) => setTimeout(resolve, 5));
+  const seconds = (performance.now() - started) / 1000;
+  const perSecond = Math.round(total / seconds);
+  console.log(`routing (${label}): ${total} events in ${seconds.toFixed(2)} s = ${perSecond} events/s`);
+  return { label, total, seconds, perSecond };
+}
+
+function publish(psid: string, mid: string) {
+  const envelope: WebhookEventStored = {
+    eventId: `message:${mid}`,
+    pageId: PAGE,
+    psid,
+    channel: 'messaging',
+    kind: 'message',
+    timestamp: Date.now(),
+    receivedAt: new Date().toISOString(),
+    event: { sender: { id: psid }, recipient: { id: PAGE }, timestamp: Date.now(), message: { mid, text: 'hi' } },
+  };
+  return js.publish(`${env.prefix}.${webhookEventSubject(threadPartition(PAGE, psid))}`, JSON.stringify(envelope), { msgID: envelope.eventId });
+}
+
+/** Pass (a → b) and take (a takes back) in turns, each thread touched once every THREADS operations. */
+async function passTakeLatency(threads: string[]) {
+  const { latencies, errors } = await atFixedRate(RATE, SECONDS, async (i) => {
+    const psid = threads[i % threads.length]!;
+    const round = Math.floor(i / threads.length);
+    const [subject, body] =
+      round % 2 === 0 ? [`rpc.a.thread.pass`, { pageId: PAGE, psid, targetAppId: 'b' }] : [`rpc.a.thread.take`, { pageId: PAGE, psid }];
+    const reply = (await nc.request(`${env.prefix}.${subject}`, JSON.stringify(body), { timeout: 10_000 })).json<{ ok: boolean }>();
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+  });
+  const summary = { ...summarize(latencies), errors, rate: RATE, seconds: SECONDS };
+  console.log(`pass/take at ${RATE}/s: ${JSON.stringify(summary)}`);
+  return summary;
+}
+
+/** Grows the thread table (and the routed-event table) to the size of a busy Page. */
+async function fillTable(extra: number): Promise<void> {
+  const started = performance.now();
+  await db.query(
+    `INSERT INTO thread_ownership.thread (page_id, psid, owner_app_id, owner_since, last_activity_at, expires_at, version)
+     SELECT $1, (10000000 + g)::text, 'a', now(), now(), now() + interval '1 day', 1 FROM generate_series(1, $2) g`,
+    [PAGE, extra],
+  );
+  await db.query(`INSERT INTO thread_ownership.routed_event (event_id, owner_app_id, routed_at) SELECT 'filler:' || g, 'a', now() FROM generate_series(1, $1) g`, [extra]);
+  await db.query('ANALYZE thread_ownership.thread; ANALYZE thread_ownership.routed_event');
+  console.log(`table filled with ${extra} more threads in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function report(small: { perSecond: number }, big: { perSecond: number }, latency: ReturnType<typeof summarize> & { errors: number }) {
+  const cost = Math.round((1 - big.perSecond / small.perSecond) * 100);
+  console.log(`\n| machine | ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} |`);
+  console.log(`| pass/take at ${RATE}/s | p50 ${latency.p50} ms, p99 ${latency.p99} ms, p99.9 ${latency.p999} ms, errors ${latency.errors} |`);
+  console.log(`| routing, ${THREADS} threads | ${small.perSecond} events/s |`);
+  console.log(`| routing, ${BIG_TABLE} threads in table | ${big.perSecond} events/s (${cost >= 0 ? `-${cost}` : `+${-cost}`} %) |`);
+}
