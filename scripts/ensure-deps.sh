@@ -6,3 +6,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "Installing npm dependencies (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The operator console's browser test drives Debian's Chromium (never a browser build downloaded
+# by an npm package). Idempotent; if it cannot be installed, that test is skipped with its reason.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Chromium for the console's browser test (apt-get)…"
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; then
+    echo "Chromium could not be installed: the console's browser test will be skipped."
+  fi
+fi

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -8,7 +10,7 @@ import { TokenCipher } from '@app/platform';
 import { DeliverStandIn } from '../../apps/notifications/test/support/deliver-stand-in.js';
 import { otnOptInEvent, publishEvent, type Thread } from '../../apps/notifications/test/support/webhook-events.js';
 import { createTestEnvironment } from '../../test/support/test-environment.js';
-import { pool, round, startReplica, stopReplica, summarize } from './bench-support.js';
+import { loadAverage, machineCpuMs, pool, processCpuMs, round, startReplica, stopReplica, summarize } from './bench-support.js';
 
 /**
  * Notify throughput and the contended case, against real NATS + PostgreSQL, with the service in
@@ -28,7 +30,7 @@ const js = jetstream(nc);
 const db = new pg.Client({ connectionString: env.databaseUrl });
 const cipher = new TokenCipher(process.env.TOKEN_ENCRYPTION_KEY!);
 const deliver = new DeliverStandIn(nc, env.prefix).start();
-const replicas = [];
+const replicas: ChildProcess[] = [];
 for (let i = 0; i < REPLICAS; i++) replicas.push(await startReplica(3900 + Math.floor(Math.random() * 900) + i));
 await db.connect();
 
@@ -38,6 +40,22 @@ const notify = async (thread: Thread): Promise<{ reply: RpcReply; ms: number }> 
   const msg = await nc.request(`${env.prefix}.rpc.bench-bot.notification.send`, payload, { timeout: 30_000 });
   return { reply: msg.json<RpcReply>(), ms: performance.now() - started };
 };
+/** This run's PostgreSQL backends (our database only) and the NATS server, for CPU accounting. */
+const databaseBackendPids = async (): Promise<number[]> =>
+  (await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
+const commOf = (pid: string) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return ''; // the process ended between readdir and read
+  }
+};
+const natsServerPids = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d) && commOf(d) === 'nats-server').map(Number);
+const cpuByPid = (pids: number[]) => new Map(pids.filter((pid) => existsSync(`/proc/${pid}`)).map((pid) => [pid, processCpuMs(pid)]));
+/** Backends that closed in between are lost (undercount); new ones count from zero. */
+const cpuDelta = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+const sumCpu = (pids: number[]) => [...cpuByPid(pids).values()].reduce((a, b) => a + b, 0);
 const validTokens = async () =>
   (await db.query(`SELECT count(*)::int AS n FROM notifications.otn_tokens WHERE state = 'valid'`)).rows[0].n as number;
 
@@ -54,9 +72,23 @@ try {
 
   await pool(threads.slice(0, 200), CONCURRENCY, notify); // warm-up: JIT, pools, subscriptions
   const measured = threads.slice(200);
+  const serviceCpu = () => replicas.reduce((sum, child) => sum + processCpuMs(child.pid!), 0);
+  const postgresBefore = cpuByPid(await databaseBackendPids());
+  const stackCpu = () => ({ service: serviceCpu(), nats: sumCpu(natsServerPids()), bench: processCpuMs(process.pid) });
+  const [cpuBefore, machineBefore, loadBefore, stackBefore] = [serviceCpu(), machineCpuMs(), loadAverage(), stackCpu()];
   const started = performance.now();
   const results = await pool(measured, CONCURRENCY, notify);
   const seconds = (performance.now() - started) / 1000;
+  const [cpuAfter, machineAfter, stackAfter] = [serviceCpu(), machineCpuMs(), stackCpu()];
+  const postgresMs = cpuDelta(postgresBefore, cpuByPid(await databaseBackendPids()));
+  const perNotify = (key: keyof typeof stackAfter) => round((stackAfter[key] - stackBefore[key]) / measured.length, 3);
+  const cpuMsPerNotify = {
+    service: perNotify('service'),
+    postgres: round(postgresMs / measured.length, 3),
+    nats: perNotify('nats'),
+    benchClientAndResponder: perNotify('bench'),
+  };
+  const totalCpuMs = Object.values(cpuMsPerNotify).reduce((a, b) => a + b, 0);
   const failed = results.filter((r) => !r.reply.ok).length;
 
   const contended = { pageId: PAGE, psid: '8000000' };
@@ -78,6 +110,12 @@ try {
       perSecond: round(measured.length / seconds),
       failed,
       latencyMs: summarize(results.map((r) => r.ms)),
+      serviceCpuMsPerNotify: round((cpuAfter - cpuBefore) / measured.length, 2),
+      cpuMsPerNotify,
+      /** What the whole stack could do if it had every core of this machine to itself. */
+      projectedPerSecondOnIdleMachine: round((os.cpus().length * 1000) / totalCpuMs),
+      machineBusyPercent: round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
+      loadAverageBefore: loadBefore,
     },
     contended: {
       concurrentNotifies: CONTENDED,

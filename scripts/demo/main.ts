@@ -32,11 +32,12 @@ try {
     if (health) await waitHealthy(managed, health);
     return managed;
   };
-  say('Starting the Messenger emulator and the three services…');
+  say('Starting the Messenger emulator, the three services and the operator console…');
   await start('messenger-emulator', 'dist/apps/messenger-emulator/src/main.js', 'http://127.0.0.1:3900/_emulator/health');
   await start('thread-ownership', 'dist/apps/thread-ownership/src/main.js', 'http://127.0.0.1:3001/health');
   await start('notifications', 'dist/apps/notifications/src/main.js', 'http://127.0.0.1:3002/health');
   await start('ingress', 'dist/apps/ingress/src/main.js', 'http://127.0.0.1:3000/health');
+  await start('console', 'dist/apps/console/src/main.js', 'http://127.0.0.1:3003/health');
   await registerPage(env.ADMIN_API_TOKEN!);
   say('Page registered: default app sales-bot; apps sales-bot, support-bot and the Page Inbox.');
   say('Starting the two example bots…');
@@ -84,8 +85,9 @@ Where everything is
   Webhook (ingress)         http://127.0.0.1:3000/webhook     verify token: ${env.META_VERIFY_TOKEN}
   Thread ownership admin    http://127.0.0.1:3001/pages/${PAGE_ID}   (Authorization: Bearer ${env.ADMIN_API_TOKEN})
   Notifications             http://127.0.0.1:3002/pages/${PAGE_ID}/tokens
+  Operator console          http://127.0.0.1:3003/              password: ${env.CONSOLE_PASSWORD}
   Messenger emulator        http://127.0.0.1:3900/_emulator/calls
-  Health / metrics          http://127.0.0.1:300{0,1,2}/health  and  /metrics
+  Health / metrics          http://127.0.0.1:300{0,1,2,3}/health  and  /metrics
   NATS subjects             demo.>  (streams DEMO_EVENTS, DEMO_BOTS, DEMO_DEAD)
   Database                  postgres://postgres@127.0.0.1:5432/mho_demo
   Service logs              .run/logs/*.log`);

@@ -37,6 +37,11 @@ export async function freshWorld(): Promise<DemoWorld> {
       INGRESS_PORT: '3000',
       THREAD_OWNERSHIP_PORT: '3001',
       NOTIFICATIONS_PORT: '3002',
+      CONSOLE_PORT: '3003',
+      CONSOLE_PASSWORD: 'demo-console-password',
+      CONSOLE_SESSION_SECRET: randomBytes(32).toString('base64'),
+      THREAD_OWNERSHIP_URL: 'http://127.0.0.1:3001',
+      NOTIFICATIONS_URL: 'http://127.0.0.1:3002',
     },
   };
 }

@@ -107,6 +107,12 @@ describe('POST /webhook: requests that are refused', () => {
     expect(await response.json()).toEqual({ error: { code: 'INVALID_JSON', message: expect.any(String) } });
   });
 
+  it('400s a signed empty body', async () => {
+    const response = await post('/webhook', '', signedHeaders(''));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'INVALID_JSON' } });
+  });
+
   it('413s a body over the limit, in our error shape', async () => {
     const raw = JSON.stringify({ object: 'page', entry: [], padding: 'x'.repeat(BODY_LIMIT) });
     const response = await post('/webhook', raw, signedHeaders(raw));

@@ -325,6 +325,10 @@ describe('token inventory', () => {
       [a.psid, 'topic-1', 2],
       [b.psid, 'topic-2', 1],
     ]);
+    expect(json.byTopicState).toEqual([
+      { topic: 'topic-1', valid: 2, reserved: 0, used: 0, expired: 0, invalid: 0 },
+      { topic: 'topic-2', valid: 1, reserved: 0, used: 0, expired: 0, invalid: 0 },
+    ]);
     expect(JSON.stringify(json)).not.toMatch(/OTN-TOKEN|v1\./);
     const filtered = await http('GET', `/pages/${page}/tokens?psid=${b.psid}`);
     expect(filtered.json.byTopic.map((g: any) => g.topic)).toEqual(['topic-2']);
@@ -344,7 +348,7 @@ describe('secrets at rest', () => {
 });
 
 describe('two replicas', () => {
-  it('send exactly one message for 200 concurrent notifies on one token', async () => {
+  it('send exactly one message for 200 concurrent notifies on one token, and one per token when there are several', async () => {
     const replica = await bootNotifications(clock);
     try {
       const thread = newThread();
@@ -355,6 +359,14 @@ describe('two replicas', () => {
       expect(codes.filter((c) => c === ErrorCode.OtnNoTokenLeft)).toHaveLength(199);
       expect(callsFor(thread)).toHaveLength(1);
       expect(await sendRows(thread)).toHaveLength(1);
+
+      const holder = newThread();
+      for (const n of [1, 2, 3]) await optIn(holder, `OTN-TOKEN-many-${n}`);
+      const many = (await Promise.all(Array.from({ length: 60 }, () => notify(holder)))).map(errorCode);
+      expect(many.filter((c) => c === 'ok')).toHaveLength(3);
+      expect(many.filter((c) => c === ErrorCode.OtnNoTokenLeft)).toHaveLength(57);
+      const spent = callsFor(holder).map((c) => cipher.open(c.sealedOneTimeNotifToken!));
+      expect(spent.sort()).toEqual(['OTN-TOKEN-many-1', 'OTN-TOKEN-many-2', 'OTN-TOKEN-many-3']);
     } finally {
       await replica.close();
     }

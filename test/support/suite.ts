@@ -8,6 +8,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const APP_SECRET = 'test-app-secret';
 export const PAGE_ID = '1000001';
 export const PAGE_TOKEN = 'page-token-1000001';
+export const CONSOLE_PASSWORD = 'test-console-password';
 
 export interface RunningSuite {
   env: TestEnvironment;
@@ -16,6 +17,8 @@ export interface RunningSuite {
   ingressUrl: string;
   adminUrl: string;
   notificationsUrl: string;
+  /** The operator console, when started with `{ console: true }`. */
+  consoleUrl?: string;
   apps: INestApplication[];
   /** Boots one more replica of the thread-ownership service (same database and prefix). */
   addOwnershipReplica(): Promise<INestApplication>;
@@ -33,6 +36,8 @@ export interface RunningSuite {
 export interface SuiteOptions {
   /** Controls thread-ownership's time (idle expiry, messaging window checks). */
   ownershipClock?: Clock;
+  /** Also boots the operator console (apps/console), password CONSOLE_PASSWORD; see `consoleUrl`. */
+  console?: boolean;
 }
 
 export async function startSuite(extraEnv: Record<string, string> = {}, options: SuiteOptions = {}): Promise<RunningSuite> {
@@ -42,6 +47,8 @@ export async function startSuite(extraEnv: Record<string, string> = {}, options:
     META_APP_SECRET: APP_SECRET,
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     OTN_ENABLED_BY_DEFAULT: 'true',
+    // The Facebook Login dialog stand-in; onboarding stays off unless a test sets META_APP_ID.
+    FACEBOOK_DIALOG_URL: graph.url,
     ...extraEnv,
   });
   const apps: INestApplication[] = [];
@@ -62,6 +69,17 @@ export async function startSuite(extraEnv: Record<string, string> = {}, options:
   const ingressUrl = await ingress.getUrl();
   const adminUrl = await ownership.getUrl();
   const notificationsUrl = await notifications.getUrl();
+  let consoleUrl: string | undefined;
+  if (options.console) {
+    Object.assign(process.env, {
+      THREAD_OWNERSHIP_URL: adminUrl,
+      NOTIFICATIONS_URL: notificationsUrl,
+      CONSOLE_PASSWORD,
+      CONSOLE_SESSION_SECRET: 'test-console-session-secret-0123456789abcdef',
+    });
+    const { createConsoleApp } = await import('../../apps/console/src/create-app.js');
+    consoleUrl = await (await start(createConsoleApp)).getUrl();
+  }
   const user = new UserSimulator({ ingressUrl, appSecret: APP_SECRET, pageId: PAGE_ID }).linkGraph(graph);
 
   const admin = async (method: string, path: string, body?: unknown) => {
@@ -80,6 +98,7 @@ export async function startSuite(extraEnv: Record<string, string> = {}, options:
     ingressUrl,
     adminUrl,
     notificationsUrl,
+    consoleUrl,
     apps,
     addOwnershipReplica: () => start(createOwnership),
     admin,

@@ -32,7 +32,9 @@ function readPort(env: NodeJS.ProcessEnv): number {
   const raw = optional(env, 'EMULATOR_PORT');
   if (raw === undefined) return DEFAULT_EMULATOR_PORT;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535) throw new EnvError('EMULATOR_PORT', `must be an integer from 0 to 65535, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new EnvError('EMULATOR_PORT', `must be an integer from 0 to 65535, got "${raw}"`);
+  }
   return port;
 }
 
@@ -45,8 +47,12 @@ function readTokens(env: NodeJS.ProcessEnv): Record<string, string> {
     const separator = pair.lastIndexOf('=');
     const token = pair.slice(0, separator).trim();
     const pageId = pair.slice(separator + 1).trim();
-    if (separator <= 0 || token.length === 0) throw new EnvError('EMULATOR_PAGE_TOKENS', `expected token=pageId, got "${pair}"`);
-    if (!pageIdSchema.safeParse(pageId).success) throw new EnvError('EMULATOR_PAGE_TOKENS', `page id must be numeric, got "${pageId}"`);
+    if (separator <= 0 || token.length === 0) {
+      throw new EnvError('EMULATOR_PAGE_TOKENS', `expected token=pageId, got "${pair}"`);
+    }
+    if (!pageIdSchema.safeParse(pageId).success) {
+      throw new EnvError('EMULATOR_PAGE_TOKENS', `page id must be numeric, got "${pageId}"`);
+    }
     tokens[token] = pageId;
   }
   return tokens;

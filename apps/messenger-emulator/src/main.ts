@@ -14,8 +14,12 @@ function loadConfig(): EmulatorProcessConfig {
 
 const config = loadConfig();
 const emulator = await createGraphEmulator(config);
-const checks = [config.appSecret ? 'appsecret_proof required' : 'no appsecret_proof check', `${Object.keys(config.tokens).length} page token(s)`];
-console.log(`messenger-emulator listening on ${emulator.url} (${checks.join(', ')}; control API at ${emulator.url}/_emulator)`);
+const checks = [
+  config.appSecret ? 'appsecret_proof required' : 'no appsecret_proof check',
+  `${Object.keys(config.tokens).length} page token(s)`,
+  `control API at ${emulator.url}/_emulator`,
+];
+console.log(`messenger-emulator listening on ${emulator.url} (${checks.join('; ')})`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {

@@ -3,11 +3,23 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { GraphClient } from '@app/graph-api';
 import { MessagingModule, NatsHealth } from '@app/messaging';
 import { Clock, DatabaseHealth, HealthModule, LoggingModule, MetricsModule, SystemClock, TokenCipher, validateEnv } from '@app/platform';
+import { AccessController } from './access/access.controller.js';
+import { AccessService } from './access/access.service.js';
+import { BotAppsRepository } from './access/bot-apps.repository.js';
+import { BotConsumers } from './access/bot-consumers.service.js';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { PagesAdminController } from './admin/pages-admin.controller.js';
 import { ThreadsAdminController } from './admin/threads-admin.controller.js';
 import { threadOwnershipEnvSchema } from './config/thread-ownership-env.js';
 import { DatabaseModule } from './database.module.js';
+import { DeadLetters } from './delivery-health/dead-letters.service.js';
+import { DeliveryHealthController } from './delivery-health/delivery-health.controller.js';
+import { DeliveryHealthMonitor } from './delivery-health/delivery-health.monitor.js';
+import { DeliveryHealthRepository } from './delivery-health/delivery-health.repository.js';
+import { DeliveryHealthService } from './delivery-health/delivery-health.service.js';
+import { HealthReport } from './delivery-health/health-report.service.js';
+import { UnhealthyApps } from './delivery-health/unhealthy-apps.service.js';
+import { OnboardingModule } from './onboarding/onboarding.module.js';
 import { OutboxPublisher } from './delivery/outbox-publisher.service.js';
 import { OutboxRepository } from './delivery/outbox.repository.js';
 import { graphClientProvider } from './outbound/graph.provider.js';
@@ -36,8 +48,9 @@ import { ThreadsRepository } from './threads/threads.repository.js';
     DatabaseModule,
     MetricsModule,
     HealthModule.register([NatsHealth, DatabaseHealth]),
+    OnboardingModule,
   ],
-  controllers: [ThreadControlRpcController, SendRpcController, PageAppsRpcController, PagesAdminController, ThreadsAdminController],
+  controllers: [ThreadControlRpcController, SendRpcController, PageAppsRpcController, PagesAdminController, ThreadsAdminController, AccessController, DeliveryHealthController],
   providers: [
     { provide: TokenCipher, useFactory: (config: ConfigService) => new TokenCipher(config.getOrThrow('TOKEN_ENCRYPTION_KEY')), inject: [ConfigService] },
     graphClientProvider,
@@ -57,6 +70,15 @@ import { ThreadsRepository } from './threads/threads.repository.js';
     MessagingWindowGate,
     MetaInboxBridge,
     OutboundService,
+    BotAppsRepository,
+    BotConsumers,
+    AccessService,
+    DeliveryHealthRepository,
+    DeliveryHealthService,
+    DeliveryHealthMonitor,
+    UnhealthyApps,
+    DeadLetters,
+    HealthReport,
   ],
   exports: [GraphClient],
 })

@@ -1,9 +1,12 @@
 import { appDataSourceOptions } from '@app/platform';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { BotHealthEntity } from './delivery-health/bot-health.entity.js';
+import { DeliveryErrorEntity } from './delivery-health/delivery-error.entity.js';
 import { OutboxEntity } from './delivery/outbox.entity.js';
 import { InitThreadOwnership1764072000000 } from './migrations/1764072000000-InitThreadOwnership.js';
 import { OwnershipPositionsAndRules1764075600000 } from './migrations/1764075600000-OwnershipPositionsAndRules.js';
 import { PageTokenStatusAndOnboarding1764079200000 } from './migrations/1764079200000-PageTokenStatusAndOnboarding.js';
+import { DeliveryHealth1764090000000 } from './migrations/1764090000000-DeliveryHealth.js';
 import { OnboardingStateEntity } from './onboarding/onboarding-state.entity.js';
 import { PageAppEntity } from './pages/page-app.entity.js';
 import { PageEntity } from './pages/page.entity.js';
@@ -19,8 +22,8 @@ export function threadOwnershipDataSourceOptions(url: string): DataSourceOptions
   return appDataSourceOptions({
     url,
     schema: THREAD_OWNERSHIP_SCHEMA,
-    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity, OnboardingStateEntity],
-    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000],
+    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity, OnboardingStateEntity, BotHealthEntity, DeliveryErrorEntity],
+    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000, DeliveryHealth1764090000000],
   });
 }
 

@@ -1,3 +1,5 @@
+import { appIdSchema, botInboxPrefix } from '@app/contracts';
+
 export interface BotLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -11,34 +13,64 @@ export interface BotOptions {
   servers?: string;
   /** Installation subject prefix (the suite's NATS_PREFIX). Default `mho`. */
   prefix?: string;
-  /** NATS credentials of this bot (see docs/bot-protocol.md, access control). */
+  /** NATS user and password of this bot (docs/access-control.md: user `bot-<appId>`). */
   user?: string;
   password?: string;
+  /** NATS token authentication, for servers configured with one. */
+  token?: string;
+  /** Contents of a NATS `.creds` file (user JWT + nkey seed), for servers in operator (JWT) mode. */
+  creds?: string;
+  /**
+   * Prefix of this bot's reply subjects. Default `_INBOX_<appId>`: the generated server
+   * permissions let a bot subscribe to its own inbox only. Change it only with the permissions.
+   */
+  inboxPrefix?: string;
   /** Threads handled at once by this process; one thread's events are always handled in order. Default 8. */
   concurrency?: number;
   /** Timeout of every request to the suite. Default 5000 ms. */
   requestTimeoutMs?: number;
-  /** How often a failing event is retried before it is given up (and reported). Default 10. */
+  /**
+   * How often a failing event is delivered before it is given up. The suite creates the bot's
+   * consumer with its own setting (BOT_MAX_DELIVER); set this only to retune it, which works
+   * only where the bot's NATS permissions allow consumer updates. Default 10 when the bot
+   * creates the consumer itself.
+   */
   maxDeliver?: number;
-  /** How long a handler may run before the event is redelivered. Default 30 s. */
+  /** How long a handler may run before the event is redelivered (same rules as maxDeliver). Default 30 s. */
   ackWaitMs?: number;
+  /**
+   * How long start() waits for its consumer to exist when the bot may not create it (the suite
+   * creates it when the app is registered on a Page). Default 30 s.
+   */
+  consumerWaitMs?: number;
+  /** Tell the suite why an event failed (`<p>.health.<appId>`), shown in the app's recent errors. Default true. */
+  reportFailures?: boolean;
   logger?: BotLogger;
 }
 
-export type ResolvedBotOptions = Required<Omit<BotOptions, 'user' | 'password'>> & Pick<BotOptions, 'user' | 'password'>;
+type Defaulted = 'servers' | 'prefix' | 'inboxPrefix' | 'concurrency' | 'requestTimeoutMs' | 'consumerWaitMs' | 'reportFailures' | 'logger';
+
+export type ResolvedBotOptions = Required<Pick<BotOptions, Defaulted>> &
+  Omit<BotOptions, Defaulted> & {
+    /** Consumer settings used when the bot creates its consumer itself. */
+    consumerDefaults: { maxDeliver: number; ackWaitMs: number };
+  };
 
 const silent: BotLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export function resolveOptions(options: BotOptions): ResolvedBotOptions {
-  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(options.appId)) throw new Error(`invalid appId "${options.appId}"`);
+  if (!appIdSchema.safeParse(options.appId).success) throw new Error(`invalid appId "${options.appId}"`);
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as BotOptions;
   return {
     servers: 'nats://127.0.0.1:4222',
     prefix: 'mho',
+    inboxPrefix: botInboxPrefix(options.appId),
     concurrency: 8,
     requestTimeoutMs: 5000,
-    maxDeliver: 10,
-    ackWaitMs: 30_000,
+    consumerWaitMs: 30_000,
+    reportFailures: true,
     logger: silent,
-    ...options,
+    ...defined,
+    consumerDefaults: { maxDeliver: options.maxDeliver ?? 10, ackWaitMs: options.ackWaitMs ?? 30_000 },
   };
 }

@@ -1,7 +1,27 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/nats-core';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { botEventDeliveredSchema, botEventsFilter, streamName, type BotChannel, type BotEventDelivered } from '@app/contracts';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type Consumer,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { credsAuthenticator, millis, nanos } from '@nats-io/nats-core';
+import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
+import {
+  botConsumerName,
+  botDeliveryReportSubject,
+  botEventDeliveredSchema,
+  botEventsFilter,
+  streamName,
+  type BotChannel,
+  type BotDeliveryReport,
+  type BotEventDelivered,
+} from '@app/contracts';
 import type { BotContext, BotHandler } from './bot-event.js';
 import { resolveOptions, type BotOptions, type ResolvedBotOptions } from './bot-options.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -20,12 +40,16 @@ export class Bot {
   private readonly queue = new KeyedQueue();
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
+  private closing = false;
+  /** The consumer's ack wait: a handler running longer has its event redelivered meanwhile. */
+  private ackWaitMs = 0;
 
   private constructor(
     readonly options: ResolvedBotOptions,
     private readonly nc: NatsConnection,
   ) {
     this.suite = new SuiteClient(nc, options.prefix, options.appId, options.requestTimeoutMs);
+    void this.watchErrors();
   }
 
   static async connect(options: BotOptions): Promise<Bot> {
@@ -33,9 +57,9 @@ export class Bot {
     const nc = await connect({
       servers: resolved.servers.split(','),
       name: `bot-${resolved.appId}`,
-      user: resolved.user,
-      pass: resolved.password,
+      inboxPrefix: resolved.inboxPrefix,
       maxReconnectAttempts: -1,
+      ...credentials(resolved),
     });
     return new Bot(resolved, nc);
   }
@@ -66,30 +90,22 @@ export class Bot {
 
   /** Starts receiving. Events stored while the bot was away are delivered first, in order. */
   async start(): Promise<void> {
-    const stream = streamName(this.options.prefix, 'BOTS');
-    const durable = `bot-${this.options.appId}`;
-    const jsm = await jetstreamManager(this.nc);
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: `${this.options.prefix}.${botEventsFilter(this.options.appId)}`,
-      max_ack_pending: this.options.concurrency * 4,
-      ack_wait: nanos(this.options.ackWaitMs),
-      max_deliver: this.options.maxDeliver,
-    };
-    await jsm.consumers.add(stream, config).catch(() => jsm.consumers.update(stream, durable, config));
-    const consumer = await jetstream(this.nc).consumers.get(stream, durable);
+    const consumer = await this.bindConsumer(streamName(this.options.prefix, 'BOTS'), botConsumerName(this.options.appId));
     this.messages = await consumer.consume({ max_messages: this.options.concurrency * 2 });
     this.loop = this.run(this.messages);
   }
 
-  /** Graceful stop: no new events, in-flight handlers finish and are acked, then the connection drains. */
+  /**
+   * Graceful stop: no new events; handlers already running (and events of their threads already
+   * queued behind them) finish and are acked; events fetched but not started are given back at
+   * once (nak) for another replica; then the connection drains, flushing the acks.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     await this.messages?.close().catch(() => undefined);
     await this.loop;
     await this.queue.idle();
-    if (!this.nc.isClosed()) await this.nc.drain();
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
 
   private on(slot: HandlerSlot, handler: BotHandler): this {
@@ -97,10 +113,83 @@ export class Bot {
     return this;
   }
 
+  /**
+   * The suite creates `bot-<appId>` when the app is registered, and the generated NATS
+   * permissions let a bot only read it (INFO), pull from it and ack. Where a bot may manage
+   * consumers (an open server), it creates a missing one itself and applies explicit tuning.
+   */
+  private async bindConsumer(stream: string, durable: string): Promise<Consumer> {
+    const deadline = Date.now() + this.options.consumerWaitMs;
+    let mayCreate = true;
+    for (;;) {
+      try {
+        const consumer = await jetstream(this.nc).consumers.get(stream, durable);
+        await this.retune(stream, durable, consumer);
+        return consumer;
+      } catch (error) {
+        if (isPermissionError(error)) throw new Error(`NATS refused to let bot ${this.appId} read its consumer ${durable}: check its user and permissions (${(error as Error).message})`);
+        if (!isNotFound(error)) throw error;
+      }
+      if (mayCreate) mayCreate = await this.tryCreate(stream, durable);
+      if (mayCreate) continue;
+      if (Date.now() > deadline) {
+        throw new Error(`consumer ${durable} does not exist on ${stream} and this bot may not create it: register app ${this.appId} on a Page (the suite creates it)`);
+      }
+      await pause(250);
+    }
+  }
+
+  /** True when the consumer now exists; false when this bot is not allowed to create it (or the stream is missing). */
+  private async tryCreate(stream: string, durable: string): Promise<boolean> {
+    const { maxDeliver, ackWaitMs } = this.options.consumerDefaults;
+    const config: Partial<ConsumerConfig> = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: `${this.options.prefix}.${botEventsFilter(this.options.appId)}`,
+      max_ack_pending: Math.max(this.options.concurrency * 4, 256),
+      ack_wait: nanos(ackWaitMs),
+      max_deliver: maxDeliver,
+      // The suite reads every ack from the server's metrics to keep the app's delivery health.
+      sample_freq: '100%',
+    };
+    try {
+      const jsm = await jetstreamManager(this.nc, { checkAPI: false });
+      await jsm.consumers.add(stream, config as ConsumerConfig);
+      return true;
+    } catch (error) {
+      if (isPermissionError(error)) return false;
+      if (isNotFound(error)) return true; // stream not there yet (suite booting): retry the lookup
+      throw error;
+    }
+  }
+
+  private async retune(stream: string, durable: string, consumer: Consumer): Promise<void> {
+    const { maxDeliver, ackWaitMs } = this.options;
+    const current = (await consumer.info(true)).config;
+    this.ackWaitMs = millis(current.ack_wait ?? 0);
+    const wanted: Partial<ConsumerConfig> = {};
+    if (maxDeliver !== undefined && current.max_deliver !== maxDeliver) wanted.max_deliver = maxDeliver;
+    if (ackWaitMs !== undefined && current.ack_wait !== nanos(ackWaitMs)) wanted.ack_wait = nanos(ackWaitMs);
+    if (Object.keys(wanted).length === 0) return;
+    try {
+      const jsm = await jetstreamManager(this.nc, { checkAPI: false });
+      await jsm.consumers.update(stream, durable, wanted);
+    } catch (error) {
+      this.options.logger.warn('could not retune the consumer (the suite owns its settings)', { durable, wanted, error: String(error) });
+    }
+  }
+
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const message of messages) {
-      while (this.queue.size >= this.options.concurrency) await Promise.race([this.queue.idle(), pause(5)]);
-      void this.queue.run(threadKey(message), () => this.handle(message)).catch(() => undefined);
+      const key = threadKey(message);
+      // A thread already running here takes its next event in turn (no extra concurrency).
+      while (!this.closing && !this.queue.has(key) && this.queue.size >= this.options.concurrency) await Promise.race([this.queue.idle(), pause(5)]);
+      if (this.closing && !this.queue.has(key)) {
+        message.nak(); // not started: another replica takes it now rather than after the ack wait
+        continue;
+      }
+      void this.queue.run(key, () => this.handle(message)).catch(() => undefined);
     }
   }
 
@@ -108,17 +197,43 @@ export class Bot {
     const parsed = botEventDeliveredSchema.safeParse(safeJson(message));
     if (!parsed.success) {
       this.options.logger.error('malformed event from the suite; dropped', { subject: message.subject });
+      this.report(message, 'term', 'malformed event: does not match botEventDeliveredSchema');
       message.term('malformed');
       return;
     }
     const event = parsed.data;
+    const started = Date.now();
     try {
       for (const handler of this.handlersFor(event)) await handler(event, this.context(event, message));
+      const took = Date.now() - started;
+      if (this.ackWaitMs > 0 && took > this.ackWaitMs) {
+        this.options.logger.warn('handler outlasted the ack wait; the event was redelivered meanwhile', { key: event.idempotencyKey, took, ackWaitMs: this.ackWaitMs });
+        this.report(message, 'late', `handled in ${took} ms, longer than the ack wait (${this.ackWaitMs} ms)`, event.idempotencyKey);
+      }
       message.ack();
     } catch (error) {
       const attempt = message.info.deliveryCount;
       this.options.logger.warn('handler failed; the event will be redelivered', { key: event.idempotencyKey, attempt, error: String(error) });
+      this.report(message, 'nak', String(error), event.idempotencyKey);
       message.nak(Math.min(30_000, 200 * 2 ** attempt));
+    }
+  }
+
+  /** Best effort: the suite's health view shows the reason next to what the server observed. */
+  private report(message: JsMsg, outcome: BotDeliveryReport['outcome'], reason: string, idempotencyKey?: string): void {
+    if (!this.options.reportFailures) return;
+    const report: BotDeliveryReport = {
+      appId: this.appId,
+      outcome,
+      streamSeq: message.seq,
+      deliveryCount: message.info.deliveryCount,
+      idempotencyKey,
+      reason: reason.slice(0, 500),
+    };
+    try {
+      this.nc.publish(`${this.options.prefix}.${botDeliveryReportSubject(this.appId)}`, JSON.stringify(report));
+    } catch {
+      // closing or disconnected: the server's own view (naks, redeliveries) still reaches the suite
     }
   }
 
@@ -135,6 +250,27 @@ export class Bot {
         this.suite.send({ pageId: event.pageId, psid: event.psid, message: typeof reply === 'string' ? { text: reply } : reply }),
     };
   }
+
+  /** Permission violations arrive asynchronously on the connection: make them visible. */
+  private async watchErrors(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'error') this.options.logger.error('NATS error', { error: String(status.error) });
+    }
+  }
+}
+
+function credentials(options: ResolvedBotOptions): Partial<ConnectionOptions> {
+  if (options.creds) return { authenticator: credsAuthenticator(new TextEncoder().encode(options.creds)) };
+  if (options.token) return { token: options.token };
+  return { user: options.user, pass: options.password };
+}
+
+function isPermissionError(error: unknown): boolean {
+  return /permissions violation/i.test(String((error as Error)?.message ?? ''));
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.ConsumerNotFound || error.code === JetStreamApiCodes.StreamNotFound);
 }
 
 function threadKey(message: JsMsg): string {

@@ -9,6 +9,11 @@ export class KeyedQueue {
     return this.tails.size;
   }
 
+  /** Whether a task of this key is running or queued. */
+  has(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   run(key: string, task: () => Promise<void>): Promise<void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next = previous.then(task, task);

@@ -48,6 +48,10 @@ export class SuiteClient {
       reply = await this.nc.request(subject, JSON.stringify(request), { timeout: this.timeoutMs });
     } catch (error) {
       const message = (error as Error).message ?? '';
+      if (/permissions violation/i.test(message)) {
+        // The server refused the subject: this bot's credentials do not allow it (docs/access-control.md).
+        throw new RpcError(ErrorCode.NotAllowed, `NATS refused ${subject}: ${message}`, { nats: 'permissions_violation' });
+      }
       if (/no responders/i.test(message)) throw new RpcError(ErrorCode.Unavailable, `the suite does not answer ${contract.operation}`);
       if (/timeout/i.test(message)) throw new RpcError(ErrorCode.Timeout, `${contract.operation} did not answer within ${this.timeoutMs} ms`);
       throw new RpcError(ErrorCode.Internal, `${contract.operation} failed: ${message}`);

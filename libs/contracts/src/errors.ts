@@ -18,6 +18,13 @@ export const ErrorCode = {
   OtnTitleTooLong: 'OTN_TITLE_TOO_LONG',
   GraphError: 'GRAPH_ERROR',
   GraphUnavailable: 'GRAPH_UNAVAILABLE',
+  /** Meta refused the Page token (190): nothing is sent for the Page until it is installed again. */
+  PageNeedsReauth: 'PAGE_NEEDS_REAUTH',
+  /** Facebook Login install flow (onboarding). */
+  OnboardingNotConfigured: 'ONBOARDING_NOT_CONFIGURED',
+  OnboardingStateInvalid: 'ONBOARDING_STATE_INVALID',
+  PermissionDenied: 'PERMISSION_DENIED',
+  PageNotManaged: 'PAGE_NOT_MANAGED',
   Timeout: 'TIMEOUT',
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',

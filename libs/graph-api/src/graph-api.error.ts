@@ -17,29 +17,31 @@ export class GraphApiError extends Error {
     return new GraphApiError(0, 0, undefined, true, undefined, `Graph API unreachable: ${cause}`);
   }
 
+  /** 190: the token is invalid, expired or revoked; only a new install (Facebook Login) helps (§6.3). */
+  get isInvalidToken(): boolean {
+    return this.code === 190;
+  }
+
   get details(): Record<string, unknown> {
     return { code: this.code, error_subcode: this.subcode, is_transient: this.isTransient, fbtrace_id: this.fbtraceId, status: this.status };
   }
 }
 
-/** Never retried, whatever `is_transient` says: retrying cannot change the answer (§5.6). */
-const NEVER_RETRY: ReadonlyArray<[number, number | undefined]> = [
-  [10, 2018278], // outside the messaging window
-  [10, 2018300], // another app owns the thread
-  [100, 2018001], // no such user
-  [551, undefined], // user unavailable
-  [200, 1545041],
-  [551, 1545041],
-  [190, undefined], // bad token
-];
-/** 613 subcodes that mean abuse or a repeated opt-in request: backing off does not help. */
-const ABUSE_613_SUBCODES = new Set([2018338, 1893016]);
+/**
+ * Raised before any call is made: Meta told us (X-Business-Use-Case-Usage) to leave this Page
+ * alone for longer than the caller is willing to wait, or the local send rate is that far behind.
+ */
+export class PageThrottledError extends GraphApiError {
+  constructor(
+    readonly pageId: string,
+    /** When a send may go again (ms since epoch). */
+    readonly retryAt: number,
+  ) {
+    super(429, 613, undefined, true, undefined, `sends to Page ${pageId} are paused by rate limiting until ${new Date(retryAt).toISOString()}`);
+    this.name = 'PageThrottledError';
+  }
 
-export function isRetryable(error: GraphApiError): boolean {
-  if (error.subcode === 1545041) return false;
-  if (NEVER_RETRY.some(([code, sub]) => code === error.code && (sub === undefined || sub === error.subcode))) return false;
-  if (error.status === 0 || error.status >= 500) return true;
-  if (error.isTransient) return true;
-  if (error.code === 613) return !ABUSE_613_SUBCODES.has(error.subcode ?? -1);
-  return error.code === 1200 || error.code === 2 || error.code === 4;
+  override get details(): Record<string, unknown> {
+    return { ...super.details, retry_at: new Date(this.retryAt).toISOString() };
+  }
 }

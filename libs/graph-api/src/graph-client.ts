@@ -1,6 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { sendResultSchema, type SendResult } from '@app/contracts';
-import { GraphApiError, isRetryable } from './graph-api.error.js';
+import { BUSINESS_USE_CASE_USAGE_HEADER, parseBusinessUseCaseUsage, throttledUntil } from './business-usage.js';
+import { GraphApiError, PageThrottledError } from './graph-api.error.js';
+import { performGraphRequest, type GraphParams, type GraphRequest } from './graph-request.js';
+import { PageRateLimiter, sendClassOf, type PageRateLimits } from './page-rate-limiter.js';
+import { backoffDelayMs, isRetryable } from './retry-policy.js';
 
 export interface GraphClientConfig {
   baseUrl: string;
@@ -10,7 +13,14 @@ export interface GraphClientConfig {
   /** Total attempts for a retryable failure (1 = no retry). */
   maxAttempts?: number;
   baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Per-Page Send API pacing (§5.5). */
+  rateLimits?: PageRateLimits;
+  /** Pause when Meta reports 100 % usage without saying for how long. */
+  usagePauseMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
 }
 
 export type ThreadControlEdge = 'pass_thread_control' | 'take_thread_control' | 'request_thread_control' | 'release_thread_control';
@@ -18,66 +28,66 @@ export type ThreadControlEdge = 'pass_thread_control' | 'take_thread_control' | 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The Graph API as the suite uses it. Every call carries `appsecret_proof`; retryable failures
- * (Meta's transient codes, 5xx, network) are retried with exponential backoff and full jitter.
+ * The Graph API as the suite uses it. Every call with a token carries `appsecret_proof`;
+ * failures Meta calls transient (and 5xx, network) are retried with exponential backoff and
+ * jitter; Send API calls are paced per Page and pause when Meta's usage header says so.
  */
 export class GraphClient {
-  constructor(private readonly config: GraphClientConfig) {}
+  readonly limiter: PageRateLimiter;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly config: GraphClientConfig) {
+    this.sleep = config.sleep ?? defaultSleep;
+    this.now = config.now ?? Date.now;
+    this.limiter = new PageRateLimiter({ ...config.rateLimits, now: this.now, sleep: this.sleep });
+  }
 
   sendMessage(pageId: string, accessToken: string, body: Record<string, unknown>): Promise<SendResult> {
-    return this.post(`${pageId}/messages`, accessToken, body).then((json) => sendResultSchema.parse(json));
+    const request: GraphRequest = { method: 'POST', path: `${pageId}/messages`, accessToken, json: body, pageId };
+    return this.request(request, () => this.limiter.acquire(pageId, sendClassOf(body))).then((json) => sendResultSchema.parse(json));
   }
 
   threadControl(pageId: string, accessToken: string, edge: ThreadControlEdge, body: Record<string, unknown>): Promise<unknown> {
-    return this.post(`${pageId}/${edge}`, accessToken, body);
+    return this.request({ method: 'POST', path: `${pageId}/${edge}`, accessToken, json: body, pageId });
   }
 
-  async post(path: string, accessToken: string, body: Record<string, unknown>): Promise<unknown> {
+  get(path: string, accessToken: string | undefined, query?: GraphParams, pageId?: string): Promise<Record<string, unknown>> {
+    return this.request({ method: 'GET', path, accessToken, query, pageId });
+  }
+
+  post(path: string, accessToken: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.request({ method: 'POST', path, accessToken, json: body });
+  }
+
+  postForm(path: string, accessToken: string, form: GraphParams, pageId?: string): Promise<Record<string, unknown>> {
+    return this.request({ method: 'POST', path, accessToken, form, pageId });
+  }
+
+  /** Any Graph call, with the retry policy; `beforeAttempt` runs before every attempt (pacing). */
+  async request(request: GraphRequest, beforeAttempt?: () => Promise<void>): Promise<Record<string, unknown>> {
     const attempts = this.config.maxAttempts ?? 3;
     for (let attempt = 1; ; attempt++) {
+      await beforeAttempt?.();
       try {
-        return await this.once(path, accessToken, body);
+        return await performGraphRequest(this.config, request, (headers) => this.observeUsage(request.pageId, headers));
       } catch (error) {
-        if (!(error instanceof GraphApiError) || !isRetryable(error) || attempt >= attempts) throw error;
-        const cap = (this.config.baseDelayMs ?? 200) * 2 ** (attempt - 1);
-        await (this.config.sleep ?? defaultSleep)(Math.random() * cap);
+        if (!(error instanceof GraphApiError) || error instanceof PageThrottledError) throw error;
+        if (!isRetryable(error) || attempt >= attempts) throw error;
+        const backoff = { baseDelayMs: this.config.baseDelayMs ?? 200, maxDelayMs: this.config.maxDelayMs ?? 10_000 };
+        await this.sleep(backoffDelayMs(attempt, backoff, this.config.random));
       }
     }
   }
 
-  private async once(path: string, accessToken: string, body: Record<string, unknown>): Promise<unknown> {
-    const url = new URL(`${this.config.baseUrl.replace(/\/$/, '')}/${this.config.version}/${path}`);
-    url.searchParams.set('access_token', accessToken);
-    url.searchParams.set('appsecret_proof', appSecretProof(accessToken, this.config.appSecret));
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      throw GraphApiError.unreachable((error as Error).name);
+  /** Meta's usage header names the business object (the Page); the calling Page is paused too. */
+  private observeUsage(pageId: string | undefined, headers: Headers): void {
+    const now = this.now();
+    for (const usage of parseBusinessUseCaseUsage(headers.get(BUSINESS_USE_CASE_USAGE_HEADER))) {
+      const until = throttledUntil(usage, now, this.config.usagePauseMs ?? 60_000);
+      if (until === undefined) continue;
+      this.limiter.pause(usage.id, until);
+      if (pageId !== undefined) this.limiter.pause(pageId, until);
     }
-    const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (response.ok && json && !('error' in json)) return json;
-    throw toGraphError(response.status, json);
   }
-}
-
-export function appSecretProof(accessToken: string, appSecret: string): string {
-  return createHmac('sha256', appSecret).update(accessToken).digest('hex');
-}
-
-function toGraphError(status: number, json: Record<string, unknown> | undefined): GraphApiError {
-  const error = (json?.error ?? {}) as Record<string, unknown>;
-  return new GraphApiError(
-    status,
-    Number(error.code ?? 0),
-    error.error_subcode === undefined ? undefined : Number(error.error_subcode),
-    error.is_transient === true,
-    typeof error.fbtrace_id === 'string' ? error.fbtrace_id : undefined,
-    typeof error.message === 'string' ? error.message : `Graph API answered HTTP ${status}`,
-  );
 }

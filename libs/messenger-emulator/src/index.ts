@@ -8,6 +8,10 @@ export { buildErrorEnvelope, type GraphErrorSpec, type GraphErrorEnvelope } from
 export type { OtnTokenGrant } from './graph/otn-registry.js';
 export { THREAD_CONTROL_TTL_SECONDS, type ThreadOwnership, type ThreadOwnershipEntry } from './graph/thread-registry.js';
 export { MAX_TEXT_LENGTH } from './graph/send-api-validation.js';
+export type { LoginPage, LoginUser, TokenInfo, TokenInfoOverride } from './graph/login/login-registry.js';
+export { DEFAULT_PAGE_SCOPES } from './graph/login/debug-token.endpoint.js';
+export { KNOWN_SUBSCRIBED_FIELDS, type PageSubscription } from './graph/subscription-registry.js';
+export { BUSINESS_USAGE_HEADER, type BusinessUsage } from './graph/business-usage.js';
 export * from './simulator/meta-json.js';
 export * from './simulator/webhook-events.js';
 export { newMid, newOtnToken } from './simulator/ids.js';

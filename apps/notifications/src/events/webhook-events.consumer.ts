@@ -1,12 +1,19 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { WEBHOOK_EVENT_SUBJECT, webhookEventStoredSchema } from '@app/contracts';
+import { EVENT_PARTITIONS, webhookEventStoredSchema, webhookEventSubject } from '@app/contracts';
 import { DurableConsumers } from '@app/messaging';
 import { EventIngestService } from './event-ingest.service.js';
 
+/** Durable name of the consumer of one EVENTS partition: `notifications-0` … `notifications-15`. */
+export const eventsDurable = (partition: number): string => `notifications-${partition}`;
+
 /**
- * The EVENTS stream, durable `notifications`. Started in onApplicationBootstrap, i.e. after the
- * migrations ran in onModuleInit. maxAckPending 1 keeps the stream order across replicas, so
- * "processed up to sequence N for this thread" really means every earlier event is processed too.
+ * The EVENTS stream (`events.webhook.>`), one durable per partition, each with one message in
+ * flight across all replicas. A thread always hashes to the same partition, so its events are
+ * processed strictly in stream order ("processed up to sequence N for this thread" then really
+ * means every earlier event of the thread is processed too), while the 16 partitions run in
+ * parallel: a single ordered consumer is bounded by one commit per event (~150–250 events/s
+ * here) and its lag would turn into TIMEOUTs for window questions. Same layout as the
+ * thread-ownership routing consumers. Started in onApplicationBootstrap, after the migrations.
  */
 @Injectable()
 export class WebhookEventsConsumer implements OnApplicationBootstrap {
@@ -16,10 +23,15 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({
+    const partitions = Array.from({ length: EVENT_PARTITIONS }, (_, partition) => partition);
+    await Promise.all(partitions.map((partition) => this.startPartition(partition)));
+  }
+
+  private startPartition(partition: number): Promise<void> {
+    return this.consumers.start({
       stream: 'EVENTS',
-      durable: 'notifications',
-      filterSubject: `${WEBHOOK_EVENT_SUBJECT}.>`,
+      durable: eventsDurable(partition),
+      filterSubject: webhookEventSubject(partition),
       schema: webhookEventStoredSchema,
       maxAckPending: 1,
       handle: (event, meta) => this.ingest.handle(event, meta.streamSeq),

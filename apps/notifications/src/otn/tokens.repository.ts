@@ -21,6 +21,16 @@ export interface TokenGroup {
   latestExpiry: string;
 }
 
+/** Tokens of one topic by state; a `valid` token past its expiry counts as expired before the sweep marks it. */
+export interface TopicStateCounts {
+  topic: string;
+  valid: number;
+  reserved: number;
+  used: number;
+  expired: number;
+  invalid: number;
+}
+
 const VALID_AT = `state = 'valid' AND expires_at > $2`;
 
 /** Token capture, expiry and counting (the notify path lives in send-ledger.repository.ts). */
@@ -65,6 +75,21 @@ export class TokensRepository {
       [pageId, now, psid ?? null],
     );
     return rows.map(toGroup);
+  }
+
+  async countsByTopicAndState(pageId: string, now: Date, psid?: string): Promise<TopicStateCounts[]> {
+    const rows: TopicStateCounts[] = await this.dataSource.query(
+      `SELECT topic,
+              count(*) FILTER (WHERE ${VALID_AT})::int AS valid,
+              count(*) FILTER (WHERE state = 'reserved')::int AS reserved,
+              count(*) FILTER (WHERE state = 'used')::int AS used,
+              count(*) FILTER (WHERE state = 'expired' OR (state = 'valid' AND expires_at <= $2))::int AS expired,
+              count(*) FILTER (WHERE state = 'invalid')::int AS invalid
+       FROM notifications.otn_tokens WHERE page_id = $1 AND ($3::text IS NULL OR psid = $3)
+       GROUP BY topic ORDER BY topic`,
+      [pageId, now, psid ?? null],
+    );
+    return rows;
   }
 
   async validByUser(pageId: string, now: Date, psid: string | undefined, limit: number): Promise<TokenGroup[]> {

@@ -1,5 +1,7 @@
 import { baseEnvShape, databaseEnvShape, encryptionEnvShape, graphEnvShape, portSchema } from '@app/platform';
 import { z } from 'zod';
+import { accessEnvShape } from '../access/access-env.js';
+import { deliveryHealthEnvShape } from '../delivery-health/delivery-health-env.js';
 import { checkOnboardingEnv, onboardingEnvShape } from '../onboarding/onboarding.env.js';
 import { graphClientEnvShape } from './graph-client-env.js';
 
@@ -10,6 +12,8 @@ export const threadOwnershipEnvSchema = z.object({
   ...databaseEnvShape,
   ...encryptionEnvShape,
   ...graphEnvShape,
+  ...accessEnvShape,
+  ...deliveryHealthEnvShape,
   ...graphClientEnvShape,
   ...onboardingEnvShape,
   THREAD_OWNERSHIP_PORT: portSchema.default(3001),

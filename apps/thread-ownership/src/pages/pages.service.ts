@@ -24,7 +24,7 @@ export interface PageRegistration {
 }
 
 /** Subject on which replicas tell each other that a Page's configuration changed. */
-const PAGE_CHANGED = 'internal.page.changed';
+export const PAGE_CHANGED = 'internal.page.changed';
 const CACHE_TTL_MS = 30_000;
 
 /**

@@ -3,6 +3,7 @@ import { PAGE_INBOX_APP_ID, type WebhookEventStored } from '@app/contracts';
 import { JetStreamPublisher, type DeliveryMeta } from '@app/messaging';
 import { Clock, counter } from '@app/platform';
 import { routedDeliveries } from '../delivery/bot-events.js';
+import { deadLetterDeliveries } from '../delivery-health/dead-letters.js';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import { SentMessagesRepository } from '../outbound/sent-messages.repository.js';
 import type { PageView } from '../pages/pages.service.js';
@@ -135,11 +136,15 @@ export class RoutingService {
     return candidate && view.apps.some((a) => a.appId === candidate && a.subscribed) ? candidate : null;
   }
 
-  /** Publishes to every bot of the Page; the echo of a bot's own send is not returned to it. */
+  /**
+   * Publishes to every bot of the Page; the echo of a bot's own send is not returned to it.
+   * An unsubscribed bot's copy goes to the DEAD stream instead, for replay after it resubscribes.
+   */
   private async deliver(envelope: WebhookEventStored, view: PageView, owner: string | null): Promise<void> {
     const bots = view.apps.filter((a) => a.role === 'bot' && a.subscribed);
+    const unsubscribed = view.apps.filter((a) => a.role === 'bot' && !a.subscribed);
     const sender = envelope.kind === 'echo' ? await this.sent.senderOf(messageId(envelope)) : undefined;
-    const deliveries = routedDeliveries(envelope, bots, owner, sender ?? undefined);
+    const deliveries = [...routedDeliveries(envelope, bots, owner, sender ?? undefined), ...deadLetterDeliveries(envelope, unsubscribed, owner, sender ?? undefined)];
     await Promise.all(deliveries.map((d) => this.publisher.publish(d.subject, d.payload, { msgID: d.msgId, correlationId: envelope.correlationId })));
   }
 }

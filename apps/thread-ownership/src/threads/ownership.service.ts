@@ -145,7 +145,7 @@ export class OwnershipService {
     this.markChanged(tx);
     await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: c.action, actorAppId: c.actorAppId, fromAppId: from, toAppId: c.toAppId, metadata: c.metadata ?? null });
     if (!c.notice) return [];
-    const body = { previous_owner_app_id: from, new_owner_app_id: c.toAppId, metadata: c.metadata ?? null, ...(c.action === 'idle_timeout' ? { reason: 'idle_timeout' } : {}) };
+    const body = { previous_owner_app_id: from, new_owner_app_id: c.toAppId, metadata: c.metadata ?? null, ...(c.action === 'idle_timeout' || c.action === 'bot_unhealthy' ? { reason: c.action } : {}) };
     const recipients = [from, c.toAppId].filter((a): a is string => a !== null);
     return tx.enqueue(this.notices(view, { kind: c.notice, body, at: now, tx, correlationId: c.correlationId }, recipients), now);
   }

@@ -21,6 +21,14 @@ export interface AccessPolicy {
   appSecret?: string;
   /** The app a token acts for when its grant names none. */
   defaultAppId: string;
+  /** Page tokens handed out by the emulated `/me/accounts`; they do not make the policy strict. */
+  issued?: ReadonlyMap<string, PageTokenGrant>;
+  /** Tokens Graph now refuses with 190 (revoked by a test). */
+  revoked?: ReadonlySet<string>;
+}
+
+function grantOf(policy: AccessPolicy, token: string): PageTokenGrant | undefined {
+  return policy.tokens.get(token) ?? policy.issued?.get(token);
 }
 
 /** The authenticated caller of one Graph request. */
@@ -43,11 +51,11 @@ export function readAccessToken(params: GraphParams, authorization: string | und
 /** Best-effort Page id for recording and fault matching; never throws. */
 export function resolvePageRef(pageRef: string, token: string | undefined, policy: AccessPolicy): string | null {
   if (pageRef !== 'me') return pageRef;
-  const grant = token === undefined ? undefined : policy.tokens.get(token);
+  const grant = token === undefined ? undefined : grantOf(policy, token);
   return grant?.pageId ?? null;
 }
 
-function checkAppsecretProof(params: GraphParams, token: string, appSecret: string): void {
+export function checkAppsecretProof(params: GraphParams, token: string, appSecret: string): void {
   const proof = stringParam(params, 'appsecret_proof');
   if (proof === undefined || proof.length === 0) throw appsecretProofRequired();
   if (!constantTimeEquals(proof.toLowerCase(), appSecretProof(token, appSecret))) throw appsecretProofInvalid();
@@ -66,7 +74,8 @@ export function authenticate(
 ): Caller {
   const token = readAccessToken(params, authorization);
   if (token === undefined) throw accessTokenRequired();
-  const grant = policy.tokens.get(token);
+  if (policy.revoked?.has(token)) throw invalidAccessToken();
+  const grant = grantOf(policy, token);
   if (!grant && policy.tokens.size > 0) throw invalidAccessToken();
   if (policy.appSecret !== undefined) checkAppsecretProof(params, token, policy.appSecret);
   const appId = grant?.appId ?? policy.defaultAppId;

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AccessPolicy } from './access-control.js';
+import { BusinessUsageBoard } from './business-usage.js';
 import { CallRecorder } from './call-recorder.js';
 import { checkLatency, DEFAULT_EMULATED_APP_ID, normaliseTokens, type GraphEmulatorOptions } from './emulator-options.js';
 import { FaultInjector } from './fault-injector.js';
+import { LoginRegistry } from './login/login-registry.js';
 import { OtnRegistry } from './otn-registry.js';
+import { SubscriptionRegistry } from './subscription-registry.js';
 import { ThreadOwnerRegistry } from './thread-registry.js';
 
 /** Everything one emulator instance remembers; shared by the Graph pipeline and the control API. */
@@ -13,6 +16,10 @@ export interface EmulatorState {
   readonly faults: FaultInjector;
   readonly otn: OtnRegistry;
   readonly threads: ThreadOwnerRegistry;
+  /** Facebook Login: codes, user tokens, issued Page tokens, revocations. */
+  readonly login: LoginRegistry;
+  readonly subscriptions: SubscriptionRegistry;
+  readonly usage: BusinessUsageBoard;
   readonly now: () => number;
   readonly enforceThreadOwnership: boolean;
   /** Aborted on close, so delayed answers finish at once instead of holding the server open. */
@@ -25,16 +32,23 @@ export interface EmulatorState {
 export function createEmulatorState(options: GraphEmulatorOptions): EmulatorState {
   const now = options.now ?? Date.now;
   const latencyMs = checkLatency(options.latencyMs ?? 0);
+  const appId = options.appId ?? DEFAULT_EMULATED_APP_ID;
+  const login = new LoginRegistry(appId, now);
   return {
     policy: {
       tokens: normaliseTokens(options.tokens),
       appSecret: options.appSecret,
-      defaultAppId: options.appId ?? DEFAULT_EMULATED_APP_ID,
+      defaultAppId: appId,
+      issued: login.pageGrants,
+      revoked: login.revoked,
     },
     recorder: new CallRecorder(),
     faults: new FaultInjector(),
     otn: new OtnRegistry(),
     threads: new ThreadOwnerRegistry(now),
+    login,
+    subscriptions: new SubscriptionRegistry(),
+    usage: new BusinessUsageBoard(),
     now,
     enforceThreadOwnership: options.enforceThreadOwnership ?? false,
     closing: new AbortController(),
@@ -46,11 +60,14 @@ export function createEmulatorState(options: GraphEmulatorOptions): EmulatorStat
 /** Meta message ids look like `m_` + opaque base64url; 18 random bytes make collisions negligible. */
 export const newMessageId = (): string => `m_${randomBytes(18).toString('base64url')}`;
 
-/** Forgets calls, faults, OTN tokens and thread owners, and restores the initial latency. */
+/** Forgets calls, faults, OTN tokens, thread owners, logins and subscriptions; restores the initial latency. */
 export function resetState(state: EmulatorState): void {
   state.recorder.clear();
   state.faults.clear();
   state.otn.clear();
   state.threads.clear();
+  state.login.clear();
+  state.subscriptions.clear();
+  state.usage.clear();
   state.latencyMs = state.initialLatencyMs;
 }

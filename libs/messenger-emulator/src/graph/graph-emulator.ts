@@ -1,12 +1,16 @@
 import type { AddressInfo } from 'node:net';
+import type { BusinessUsage } from './business-usage.js';
 import type { CallMatcher, RecordedCall } from './call-recorder.js';
 import type { GraphEmulatorOptions } from './emulator-options.js';
 import { checkLatency } from './emulator-options.js';
 import { createEmulatorState, resetState, type EmulatorState } from './emulator-state.js';
 import type { FaultMatch } from './fault-injector.js';
 import type { GraphErrorSpec } from './graph-error.js';
+import type { LoginUser, TokenInfo, TokenInfoOverride } from './login/login-registry.js';
+import { externalTokenInfo, fallbackTokenInfo } from './login/debug-token.endpoint.js';
 import type { OtnTokenGrant } from './otn-registry.js';
 import { buildEmulatorServer } from './server/http-server.js';
+import type { PageSubscription } from './subscription-registry.js';
 import type { ThreadOwnership } from './thread-registry.js';
 
 export const DEFAULT_WAIT_FOR_CALL_MS = 5_000;
@@ -31,7 +35,21 @@ export interface GraphEmulator {
   threadOwner(pageId: string, psid: string): ThreadOwnership | undefined;
   /** Sets the owner directly (null = idle), e.g. "a human in the Page Inbox took the thread". */
   setThreadOwner(pageId: string, psid: string, appId: string | null): void;
-  /** Forgets calls, faults, OTN tokens and thread owners; restores the initial latency. */
+  /** Who logs in at the next Facebook Login dialog: their Pages, declined permissions, or Cancel. */
+  setLoginUser(user: LoginUser): void;
+  /** Every dialog visit answers `error=access_denied` while on. */
+  denyLogins(deny: boolean): void;
+  /** Graph refuses the token with 190 from now on; debug_token reports it invalid. */
+  revokeToken(token: string): void;
+  /** Overrides what debug_token reports (validity, scopes) for one token. */
+  setTokenInfo(token: string, info: TokenInfoOverride): void;
+  /** debug_token's view of a token, undefined when the emulator would call it invalid. */
+  tokenInfo(token: string): TokenInfo | undefined;
+  /** Webhook subscriptions made through `POST /{page-id}/subscribed_apps`. */
+  subscriptions(pageId?: string): PageSubscription[];
+  /** Reports this usage in `X-Business-Use-Case-Usage` on every call for the Page (null: stop). */
+  setBusinessUsage(pageId: string, usage: BusinessUsage | null): void;
+  /** Forgets calls, faults, OTN tokens, thread owners, logins, subscriptions and usage; restores the initial latency. */
   reset(): void;
 }
 
@@ -55,6 +73,18 @@ function emulatorApi(state: EmulatorState, url: string, port: number, close: () 
       if (appId === null) state.threads.release(pageId, psid);
       else state.threads.assign(pageId, psid, appId);
     },
+    setLoginUser: (user) => state.login.setNextUser(user),
+    denyLogins: (deny) => {
+      state.login.denyAll = deny;
+    },
+    revokeToken: (token) => state.login.revoke(token),
+    setTokenInfo: (token, info) => state.login.override(token, info, () => fallbackTokenInfo(state, token)),
+    tokenInfo: (token) => {
+      const info = state.login.info(token) ?? externalTokenInfo({ state, params: {} }, token);
+      return info && !state.login.revoked.has(token) ? info : undefined;
+    },
+    subscriptions: (pageId) => state.subscriptions.list(pageId),
+    setBusinessUsage: (pageId, usage) => state.usage.set(pageId, usage),
     reset: () => resetState(state),
   };
 }

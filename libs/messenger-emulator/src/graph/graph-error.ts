@@ -33,6 +33,8 @@ export interface GraphErrorEnvelope {
 export interface GraphResponse {
   status: number;
   body: unknown;
+  /** Extra response headers (e.g. `X-Business-Use-Case-Usage`). */
+  headers?: Record<string, string>;
 }
 
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 1200]);

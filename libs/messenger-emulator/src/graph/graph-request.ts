@@ -37,7 +37,8 @@ export function parseGraphPath(path: string): EdgeTarget | UnknownTarget {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  const isRecord = value !== null && typeof value === 'object' && !Array.isArray(value);
+  return isRecord ? { ...(value as Record<string, unknown>) } : {};
 }
 
 function decodeJsonParam(value: string): unknown {

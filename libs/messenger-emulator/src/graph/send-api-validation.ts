@@ -9,7 +9,10 @@ export const MAX_MESSAGE_METADATA_LENGTH = 1000;
 const SENDER_ACTIONS = ['typing_on', 'typing_off', 'mark_seen', 'react', 'unreact'];
 
 /** Exactly one of these addresses the user. */
-export type SendRecipient = { kind: 'id'; psid: string } | { kind: 'one_time_notif_token'; token: string } | { kind: 'user_ref'; userRef: string };
+export type SendRecipient =
+  | { kind: 'id'; psid: string }
+  | { kind: 'one_time_notif_token'; token: string }
+  | { kind: 'user_ref'; userRef: string };
 
 export interface ThreadControlRequest {
   controlType: 'pass' | 'release';
@@ -25,7 +28,8 @@ export interface ValidSendRequest {
 }
 
 type JsonObject = Record<string, unknown>;
-const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 function readRecipient(params: GraphParams): SendRecipient {
@@ -34,7 +38,8 @@ function readRecipient(params: GraphParams): SendRecipient {
   if (!isObject(recipient)) throw invalidParameter('param recipient must be a JSON object');
   const id = recipient.id;
   if (nonEmptyString(id) || typeof id === 'number') return { kind: 'id', psid: String(id) };
-  if (nonEmptyString(recipient.one_time_notif_token)) return { kind: 'one_time_notif_token', token: recipient.one_time_notif_token };
+  const otnToken = recipient.one_time_notif_token;
+  if (nonEmptyString(otnToken)) return { kind: 'one_time_notif_token', token: otnToken };
   if (nonEmptyString(recipient.user_ref)) return { kind: 'user_ref', userRef: recipient.user_ref };
   throw invalidParameter('param recipient must have one of id, one_time_notif_token or user_ref');
 }
@@ -77,10 +82,15 @@ function readMessagingType(params: GraphParams): { messagingType?: string; tag?:
   const messagingType = params.messaging_type;
   const tag = params.tag;
   if (messagingType !== undefined && !messagingTypeSchema.safeParse(messagingType).success) {
-    throw invalidParameter(`param messaging_type must be one of {${messagingTypeSchema.options.join(', ')}} - got "${String(messagingType)}"`);
+    const allowed = messagingTypeSchema.options.join(', ');
+    throw invalidParameter(`param messaging_type must be one of {${allowed}} - got "${String(messagingType)}"`);
   }
-  if (messagingType === 'MESSAGE_TAG' && tag === undefined) throw invalidParameter('param tag is required when messaging_type is MESSAGE_TAG');
-  if (tag !== undefined && messagingType !== 'MESSAGE_TAG') throw invalidParameter('param tag is only allowed with messaging_type MESSAGE_TAG');
+  if (messagingType === 'MESSAGE_TAG' && tag === undefined) {
+    throw invalidParameter('param tag is required when messaging_type is MESSAGE_TAG');
+  }
+  if (tag !== undefined && messagingType !== 'MESSAGE_TAG') {
+    throw invalidParameter('param tag is only allowed with messaging_type MESSAGE_TAG');
+  }
   // Since 27 Apr 2026 Meta answers the retired tags with error 100 (§5.2).
   if (tag !== undefined && !messageTagSchema.safeParse(tag).success) {
     throw invalidParameter(`param tag must be one of {${messageTagSchema.options.join(', ')}} - got "${String(tag)}"`);
@@ -94,7 +104,9 @@ function readThreadControl(params: GraphParams): ThreadControlRequest | undefine
   if (!isObject(control)) throw invalidParameter('param thread_control must be a JSON object');
   // Meta: control_type omitted means release (§2.4).
   const controlType = control.control_type ?? 'release';
-  if (controlType !== 'pass' && controlType !== 'release') throw invalidParameter('param thread_control[control_type] must be one of {pass, release}');
+  if (controlType !== 'pass' && controlType !== 'release') {
+    throw invalidParameter('param thread_control[control_type] must be one of {pass, release}');
+  }
   const appId = control.app_id;
   return { controlType, appId: appId === undefined || appId === null ? undefined : String(appId) };
 }

@@ -69,6 +69,7 @@ describe('Graph emulator: Send API', () => {
     expect((await send({ recipient: { id: '42' }, message: { text: 'a'.repeat(2000) } })).status).toBe(200);
   });
 
+  const fourteenQuickReplies = Array.from({ length: 14 }, () => ({ content_type: 'text', title: 't', payload: 'p' }));
   const invalidBodies: Array<[string, unknown, RegExp]> = [
     ['missing recipient', { message: { text: 'x' } }, /recipient is required/],
     ['recipient without an address', { recipient: { phone: '+1' }, message: { text: 'x' } }, /recipient must have one of/],
@@ -81,7 +82,7 @@ describe('Graph emulator: Send API', () => {
     ['MESSAGE_TAG without tag', { recipient: { id: '1' }, messaging_type: 'MESSAGE_TAG', message: { text: 'x' } }, /tag is required/],
     ['tag without MESSAGE_TAG', { recipient: { id: '1' }, messaging_type: 'RESPONSE', tag: 'HUMAN_AGENT', message: { text: 'x' } }, /only allowed with/],
     ['retired tag', { recipient: { id: '1' }, messaging_type: 'MESSAGE_TAG', tag: 'ACCOUNT_UPDATE', message: { text: 'x' } }, /tag must be one of/],
-    ['14 quick replies', { recipient: { id: '1' }, message: { text: 'x', quick_replies: Array.from({ length: 14 }, () => ({ content_type: 'text', title: 't', payload: 'p' })) } }, /quick_replies/],
+    ['14 quick replies', { recipient: { id: '1' }, message: { text: 'x', quick_replies: fourteenQuickReplies } }, /quick_replies/],
   ];
 
   it.each(invalidBodies)('refuses %s with code 100, HTTP 400', async (_name, body, message) => {

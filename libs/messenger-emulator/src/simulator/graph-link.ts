@@ -18,7 +18,9 @@ export class HttpOtnTokenSink implements OtnTokenSink {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token, ...grant }),
     });
-    if (!response.ok) throw new Error(`registering OTN token with ${this.emulatorUrl} failed: HTTP ${response.status} ${await response.text()}`);
+    if (response.ok) return;
+    const detail = `HTTP ${response.status} ${await response.text()}`;
+    throw new Error(`registering OTN token with ${this.emulatorUrl} failed: ${detail}`);
   }
 }
 

@@ -90,14 +90,16 @@ export class UserSimulator {
 
   async quickReply(psid: string, text: string, payload: string, options: EventOptions = {}): Promise<SentEventResult> {
     const mid = this.nextMid();
-    return { ...(await this.sendEvent(buildQuickReplyEvent(this.eventBase(psid), mid, text, payload), options.channel)), mid };
+    const event = buildQuickReplyEvent(this.eventBase(psid), mid, text, payload);
+    return { ...(await this.sendEvent(event, options.channel)), mid };
   }
 
   async postback(psid: string, payload: string, title: string, options: EventOptions = {}): Promise<SentEventResult> {
     const mid = this.nextMid();
     // Meta strips postback payloads from standby deliveries (§2.7); the simulator does the same.
     const postback = options.channel === 'standby' ? { mid, title } : { mid, title, payload };
-    return { ...(await this.sendEvent(buildPostbackEvent(this.eventBase(psid), postback), options.channel)), mid };
+    const event = buildPostbackEvent(this.eventBase(psid), postback);
+    return { ...(await this.sendEvent(event, options.channel)), mid };
   }
 
   reaction(psid: string, mid: string, options: ReactionOptions = {}): Promise<WebhookPostResult> {
@@ -118,7 +120,9 @@ export class UserSimulator {
     const token = newOtnToken();
     await this.otnSink?.registerOtnToken(token, { pageId: this.pageId, psid, payload });
     const result = await this.sendEvent(buildOtnOptInEvent(this.eventBase(psid), payload, token));
-    if (result.status < 200 || result.status >= 300) throw new Error(`OTN opt-in webhook refused: HTTP ${result.status} ${result.body}`);
+    if (result.status < 200 || result.status >= 300) {
+      throw new Error(`OTN opt-in webhook refused: HTTP ${result.status} ${result.body}`);
+    }
     return token;
   }
 
@@ -129,7 +133,11 @@ export class UserSimulator {
 
   /** Several entries (and events) in one signed POST, as Meta batches them. */
   sendBatch(entries: BatchEntry[]): Promise<WebhookPostResult> {
-    const complete = entries.map((entry) => ({ ...entry, pageId: entry.pageId ?? this.pageId, time: entry.time ?? this.clock() }));
+    const complete = entries.map((entry) => ({
+      ...entry,
+      pageId: entry.pageId ?? this.pageId,
+      time: entry.time ?? this.clock(),
+    }));
     return this.poster.postSigned(buildWebhookBody(complete));
   }
 

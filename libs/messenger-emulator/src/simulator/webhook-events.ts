@@ -57,15 +57,28 @@ export function buildMessageEvent(base: UserEventBase, message: IncomingMessage)
   return userEvent(base, 'message', message);
 }
 
-export function buildTextMessageEvent(base: UserEventBase, mid: string, text: string, extra: Partial<IncomingMessage> = {}): MessengerWebhookEvent {
+export function buildTextMessageEvent(
+  base: UserEventBase,
+  mid: string,
+  text: string,
+  extra: Partial<IncomingMessage> = {},
+): MessengerWebhookEvent {
   return buildMessageEvent(base, { mid, text, ...extra });
 }
 
-export function buildQuickReplyEvent(base: UserEventBase, mid: string, text: string, payload: string): MessengerWebhookEvent {
+export function buildQuickReplyEvent(
+  base: UserEventBase,
+  mid: string,
+  text: string,
+  payload: string,
+): MessengerWebhookEvent {
   return buildMessageEvent(base, { mid, text, quick_reply: { payload } });
 }
 
-export function buildPostbackEvent(base: UserEventBase, postback: { mid: string; title: string; payload?: string }): MessengerWebhookEvent {
+export function buildPostbackEvent(
+  base: UserEventBase,
+  postback: { mid: string; title: string; payload?: string },
+): MessengerWebhookEvent {
   return userEvent(base, 'postback', { ...postback });
 }
 
@@ -101,7 +114,11 @@ export function buildEchoEvent(
 export type HandoverKind = 'pass_thread_control' | 'take_thread_control' | 'request_thread_control';
 
 /** `messaging_handovers` events (§2.6); `details` is the inner object exactly as Meta sends it. */
-export function buildHandoverEvent(base: UserEventBase, kind: HandoverKind, details: Record<string, unknown>): MessengerWebhookEvent {
+export function buildHandoverEvent(
+  base: UserEventBase,
+  kind: HandoverKind,
+  details: Record<string, unknown>,
+): MessengerWebhookEvent {
   return userEvent(base, kind, { ...details });
 }
 

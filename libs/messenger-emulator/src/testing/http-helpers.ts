@@ -21,7 +21,12 @@ export interface GraphCallOptions {
   signal?: AbortSignal;
 }
 
-export async function httpCall(baseUrl: string, method: string, path: string, options: GraphCallOptions = {}): Promise<HttpAnswer> {
+export async function httpCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: GraphCallOptions = {},
+): Promise<HttpAnswer> {
   const url = new URL(path, baseUrl);
   for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
   const headers: Record<string, string> = { ...options.headers };
@@ -64,7 +69,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, raw: Buffer.concat(chunks) });
+      const raw = Buffer.concat(chunks);
+      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, raw });
       response.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
     });
   });

@@ -18,6 +18,11 @@ const HTTP_STATUS: Record<string, number> = {
   [ErrorCode.OtnRequestThrottled]: 429,
   [ErrorCode.GraphError]: 502,
   [ErrorCode.GraphUnavailable]: 503,
+  [ErrorCode.PageNeedsReauth]: 409,
+  [ErrorCode.OnboardingNotConfigured]: 503,
+  [ErrorCode.OnboardingStateInvalid]: 403,
+  [ErrorCode.PermissionDenied]: 403,
+  [ErrorCode.PageNotManaged]: 403,
   [ErrorCode.Timeout]: 504,
   [ErrorCode.Unavailable]: 503,
 };

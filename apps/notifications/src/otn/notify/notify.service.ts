@@ -7,10 +7,11 @@ import type { z } from 'zod';
 import { NotificationsSettings } from '../../config/settings.js';
 import { OtnErrors } from '../../core/errors.js';
 import { refuse } from '../../core/metrics.js';
+import { SmartBatcher } from '../../core/smart-batcher.js';
 import { PageSettingsService } from '../../pages/page-settings.service.js';
 import { backoffDelayMs } from './delivery-outcome.js';
 import { SendAttempts } from './send-attempts.service.js';
-import { SendLedgerRepository, type PendingSend } from './send-ledger.repository.js';
+import { SendLedgerRepository, type PendingSend, type Reservation, type ReserveRequest } from './send-ledger.repository.js';
 
 type NotifyRequest = z.infer<typeof SendNotification.request>;
 
@@ -21,6 +22,8 @@ type NotifyRequest = z.infer<typeof SendNotification.request>;
  */
 @Injectable()
 export class NotifyService {
+  private readonly reservations = new SmartBatcher<ReserveRequest, Reservation>((batch) => this.reserveBatch(batch));
+
   constructor(
     private readonly ledger: SendLedgerRepository,
     private readonly attempts: SendAttempts,
@@ -36,17 +39,21 @@ export class NotifyService {
   }
 
   private async reserve(appId: string, request: NotifyRequest): Promise<PendingSend> {
-    const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.settings.retry.leaseMs);
     const { pageId, psid, topic, message } = request;
-    const pending = await this.ledger.reserveOldestToken({ id: randomUUID(), appId, pageId, psid, topic, message, now, leaseUntil }, topic);
-    if (pending) return pending;
-    if (await this.ledger.hasAgreed(pageId, psid, topic)) {
+    const reservation = await this.reservations.submit({ id: randomUUID(), appId, pageId, psid, topic, message });
+    if (reservation.pending) return reservation.pending;
+    if (reservation.agreed) {
       refuse('no_token_left');
       throw OtnErrors.noTokenLeft(topic);
     }
     refuse('topic_not_agreed');
     throw OtnErrors.topicNotAgreed(topic);
+  }
+
+  /** Concurrent notifies reserve their tokens together: one statement and one commit per batch. */
+  private reserveBatch(requests: ReserveRequest[]): Promise<Reservation[]> {
+    const now = this.clock.now();
+    return this.ledger.reserveOldestTokens(requests, now, new Date(now.getTime() + this.settings.retry.leaseMs));
   }
 
   private async deliverInline(send: PendingSend): Promise<SendResult> {

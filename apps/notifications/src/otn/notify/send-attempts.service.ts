@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DeliverMessage, type SendResult } from '@app/contracts';
+import { DeliverMessage, ErrorCode, type SendResult } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { Clock, type DomainError, TokenCipher } from '@app/platform';
 import { NotificationsSettings } from '../../config/settings.js';
 import { asDomainError, withDetails } from '../../core/errors.js';
+import { SmartBatcher } from '../../core/smart-batcher.js';
 import { refuse, sentTotal } from '../../core/metrics.js';
 import { backoffDelayMs, classifyDeliveryFailure, isAmbiguousFailure, type DeliveryFailure } from './delivery-outcome.js';
-import { SendLedgerRepository, type PendingSend, type RecordedError } from './send-ledger.repository.js';
+import { SendLedgerRepository, type PendingSend, type RecordedError, type SentRecord } from './send-ledger.repository.js';
 
 export type AttemptOutcome = { ok: true; result: SendResult } | { ok: false; error: DomainError; failure: DeliveryFailure };
 
@@ -14,6 +15,11 @@ export type AttemptOutcome = { ok: true; result: SendResult } | { ok: false; err
 @Injectable()
 export class SendAttempts {
   private readonly logger = new Logger(SendAttempts.name);
+  /** Concurrent successes share one commit (the hot path's second write). */
+  private readonly sent = new SmartBatcher<SentRecord>(async (batch) => {
+    await this.ledger.recordSentBatch(batch);
+    return batch.map(() => undefined);
+  });
 
   constructor(
     private readonly ledger: SendLedgerRepository,
@@ -25,18 +31,20 @@ export class SendAttempts {
 
   /** The token is re-sealed for the trip (fresh IV), so the stored ciphertext never leaves the database. */
   async attempt(send: PendingSend): Promise<AttemptOutcome> {
-    const sealedOneTimeNotifToken = this.cipher.seal(this.cipher.open(send.sealedToken));
-    const request = { appId: send.appId, pageId: send.pageId, psid: send.psid, message: send.message, sealedOneTimeNotifToken };
     try {
+      const sealedOneTimeNotifToken = this.cipher.seal(this.cipher.open(send.sealedToken));
+      const request = { appId: send.appId, pageId: send.pageId, psid: send.psid, message: send.message, sealedOneTimeNotifToken };
       return { ok: true, result: await this.rpc.call(DeliverMessage, request) };
     } catch (error) {
       const typed = asDomainError(error);
+      // INTERNAL counts as transient, so even a bug here ends after OTN_SEND_MAX_ATTEMPTS.
+      if (typed.code === ErrorCode.Internal) this.logger.error({ err: error, sendId: send.id }, 'delivery attempt failed unexpectedly');
       return { ok: false, error: typed, failure: classifyDeliveryFailure(typed) };
     }
   }
 
   async recordSent(send: PendingSend, attempts: number, result: SendResult): Promise<SendResult> {
-    await this.ledger.recordSent(send.id, attempts, result.message_id, this.clock.now());
+    await this.sent.submit({ sendId: send.id, attempts, messageId: result.message_id, at: this.clock.now() });
     sentTotal.inc();
     return result;
   }

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { OutgoingMessage } from '@app/contracts';
 import { DataSource } from 'typeorm';
+import { RESERVE_TOKENS_SQL } from './reserve-tokens.sql.js';
 
-export interface NewSend {
+/** One notify asking for a token; `id` becomes the send's id. */
+export interface ReserveRequest {
   id: string;
   appId: string;
   pageId: string;
   psid: string;
   topic: string;
   message: OutgoingMessage;
-  now: Date;
-  /** Until then the retry loop leaves this send to the attempt in progress. */
-  leaseUntil: Date;
 }
 
 /** A reserved token and the send that spends it. */
@@ -25,6 +24,15 @@ export interface PendingSend {
   attempts: number;
   lastError: RecordedError | null;
 }
+
+export interface SentRecord {
+  sendId: string;
+  attempts: number;
+  messageId: string;
+  at: Date;
+}
+
+export type Reservation = { pending: PendingSend; agreed: true } | { pending: null; agreed: boolean };
 
 export interface RecordedError {
   code: string;
@@ -42,43 +50,40 @@ export class SendLedgerRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Takes the oldest unexpired, unused token of exactly this Page, user and topic. SKIP LOCKED:
-   * concurrent notifies (any replica) never wait for or share a token; a loser finds none.
-   * One statement is one transaction: the row lock, the reservation and the send row commit
-   * together (no token is ever spent unrecorded), in a single round trip with the lock held
-   * for microseconds, which is what makes the hot path fast.
+   * Takes the oldest unexpired, unused token of exactly each request's Page, user and topic
+   * (SELECT … FOR UPDATE SKIP LOCKED), reserves it and records the send, for a whole batch in
+   * one transaction: see reserve-tokens.sql.ts. One reservation per request, in order.
    */
-  async reserveOldestToken(send: NewSend, topic: string): Promise<PendingSend | null> {
-    const [token]: Array<{ id: string; sealed_token: string }> = await this.dataSource.query(
-      `WITH picked AS (
-         SELECT id FROM notifications.otn_tokens
-         WHERE page_id = $3 AND psid = $4 AND topic = $5 AND state = 'valid' AND expires_at > $7
-         ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),
-       reserved AS (
-         UPDATE notifications.otn_tokens t SET state = 'reserved', reserved_at = $7, updated_at = now()
-         FROM picked WHERE t.id = picked.id RETURNING t.id, t.sealed_token),
-       recorded AS (
-         INSERT INTO notifications.otn_sends (id, token_id, app_id, page_id, psid, topic, message, status, attempts, next_attempt_at, created_at)
-         SELECT $1, reserved.id, $2, $3, $4, $5, $6, 'sending', 0, $8, $7 FROM reserved RETURNING token_id)
-       SELECT reserved.id, reserved.sealed_token FROM reserved JOIN recorded ON recorded.token_id = reserved.id`,
-      [send.id, send.appId, send.pageId, send.psid, topic, send.message, send.now, send.leaseUntil],
-    );
-    if (!token) return null;
-    const { id, appId, pageId, psid, message } = send;
-    return { id, appId, pageId, psid, message, sealedToken: token.sealed_token, attempts: 0, lastError: null };
+  async reserveOldestTokens(requests: ReserveRequest[], now: Date, leaseUntil: Date): Promise<Reservation[]> {
+    const column = <K extends keyof ReserveRequest>(key: K) => requests.map((r) => r[key]);
+    const rows: Array<{ ord: string; sealed_token: string | null; agreed: boolean }> = await this.dataSource.query(RESERVE_TOKENS_SQL, [
+      column('id'),
+      column('appId'),
+      column('pageId'),
+      column('psid'),
+      column('topic'),
+      requests.map((r) => JSON.stringify(r.message)),
+      now,
+      leaseUntil,
+    ]);
+    return rows.map((row) => toReservation(requests[Number(row.ord) - 1]!, row.sealed_token, row.agreed));
   }
 
-  /** Did the user ever opt in to this topic (any token, in any state)? */
-  async hasAgreed(pageId: string, psid: string, topic: string): Promise<boolean> {
-    const [row]: Array<{ agreed: boolean }> = await this.dataSource.query(
-      'SELECT EXISTS (SELECT 1 FROM notifications.otn_tokens WHERE page_id = $1 AND psid = $2 AND topic = $3) AS agreed',
-      [pageId, psid, topic],
+  /**
+   * Many successful sends settled in one statement (one commit, one WAL flush; SendAttempts batches them).
+   * Send and token change together; a send already settled (lost lease) is left alone.
+   */
+  async recordSentBatch(sent: SentRecord[]): Promise<void> {
+    await this.dataSource.query(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[]) AS v(id, attempts, message_id, at)),
+       s AS (
+         UPDATE notifications.otn_sends o SET status = 'sent', message_id = v.message_id, attempts = v.attempts, last_error = NULL,
+           next_attempt_at = NULL, updated_at = now()
+         FROM v WHERE o.id = v.id AND o.${OPEN} RETURNING o.token_id, v.at)
+       UPDATE notifications.otn_tokens t SET state = 'used', used_at = s.at, updated_at = now()
+       FROM s WHERE t.id = s.token_id AND t.state = 'reserved'`,
+      [sent.map((x) => x.sendId), sent.map((x) => x.attempts), sent.map((x) => x.messageId), sent.map((x) => x.at)],
     );
-    return row?.agreed === true;
-  }
-
-  async recordSent(sendId: string, attempts: number, messageId: string, now: Date): Promise<void> {
-    await this.settle(sendId, `status = 'sent', message_id = $3, last_error = NULL`, `state = 'used', used_at = $4`, [attempts, messageId, now]);
   }
 
   /** Meta refused: the token is spent or unusable (§3), never offered again. */
@@ -149,3 +154,9 @@ const toPending = (r: SendRow): PendingSend => ({
   attempts: r.attempts,
   lastError: r.last_error,
 });
+
+function toReservation(request: ReserveRequest, sealedToken: string | null, agreed: boolean): Reservation {
+  if (sealedToken === null) return { pending: null, agreed };
+  const { id, appId, pageId, psid, message } = request;
+  return { pending: { id, appId, pageId, psid, message, sealedToken, attempts: 0, lastError: null }, agreed: true };
+}

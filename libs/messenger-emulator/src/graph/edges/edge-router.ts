@@ -1,5 +1,6 @@
 import type { EdgeHandler } from './edge-context.js';
 import { handleSendApi } from './send-api.edge.js';
+import { handleListSubscribedApps, handleSubscribeApp, handleUnsubscribeApp } from './subscribed-apps.edge.js';
 import {
   handlePassThreadControl,
   handleReleaseThreadControl,
@@ -16,6 +17,9 @@ const EDGES: ReadonlyMap<string, EdgeHandler> = new Map([
   ['POST request_thread_control', handleRequestThreadControl],
   ['POST release_thread_control', handleReleaseThreadControl],
   ['GET thread_owner', handleThreadOwner],
+  ['POST subscribed_apps', handleSubscribeApp],
+  ['GET subscribed_apps', handleListSubscribedApps],
+  ['DELETE subscribed_apps', handleUnsubscribeApp],
 ]);
 
 export function findEdgeHandler(method: string, edge: string): EdgeHandler | undefined {

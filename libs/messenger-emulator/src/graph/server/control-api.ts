@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { resetState, type EmulatorState } from '../emulator-state.js';
+import { registerLoginControlApi } from '../login/login-control-api.js';
 import {
   addFaultSchema,
   callsQuerySchema,
@@ -27,7 +28,7 @@ function registerCallRoutes(app: FastifyInstance, state: EmulatorState): void {
     return filter && { calls: state.recorder.list(filter) };
   });
   app.delete(`${CONTROL_PREFIX}/calls`, async (_request, reply) => {
-    
+    state.recorder.clear();
     return reply.code(204).send();
   });
 }
@@ -62,7 +63,8 @@ function registerStateRoutes(app: FastifyInstance, state: EmulatorState): void {
     return reply.code(201).send({ registered: true });
   });
   app.get(`${CONTROL_PREFIX}/threads`, async () => ({ threads: state.threads.list() }));
-  app.put<{ Params: { pageId: string; psid: string } }>(`${CONTROL_PREFIX}/threads/:pageId/:psid/owner`, async (request, reply) => {
+  const ownerPath = `${CONTROL_PREFIX}/threads/:pageId/:psid/owner`;
+  app.put<{ Params: { pageId: string; psid: string } }>(ownerPath, async (request, reply) => {
     const owner = parseOr400(threadOwnerSchema, request.body, reply);
     if (!owner) return reply;
     const { pageId, psid } = request.params;
@@ -87,4 +89,5 @@ export function registerControlApi(app: FastifyInstance, state: EmulatorState): 
   registerCallRoutes(app, state);
   registerFaultRoutes(app, state);
   registerStateRoutes(app, state);
+  registerLoginControlApi(app, state, CONTROL_PREFIX);
 }

@@ -3,8 +3,16 @@ import { authenticate, readAccessToken, resolvePageRef } from '../access-control
 import type { EmulatorState } from '../emulator-state.js';
 import { GraphError, graphErrorResponse, type GraphResponse } from '../graph-error.js';
 import { unknownPathComponents, unsupportedRequest } from '../graph-errors.js';
-import { collectParams, parseGraphPath, pathOf, type EdgeTarget, type GraphParams, type UnknownTarget } from '../graph-request.js';
+import {
+  collectParams,
+  parseGraphPath,
+  pathOf,
+  type EdgeTarget,
+  type GraphParams,
+  type UnknownTarget,
+} from '../graph-request.js';
 import { findEdgeHandler } from '../edges/edge-router.js';
+import { findLoginHandler } from '../login/login-router.js';
 
 /** The parts of an HTTP request the pipeline needs; kept apart from fastify so it stays testable. */
 export interface IncomingGraphRequest {
@@ -29,7 +37,8 @@ function prepare(state: EmulatorState, request: IncomingGraphRequest): PreparedC
   const target = parseGraphPath(path);
   const params = collectParams(request.query, request.body);
   const token = readAccessToken(params, request.authorization);
-  const pageId = target.kind === 'edge' ? resolvePageRef(target.pageRef, token, state.policy) : null;
+  const pageLevel = target.kind === 'edge' && !findLoginHandler(request.method, target);
+  const pageId = pageLevel ? resolvePageRef(target.pageRef, token, state.policy) : null;
   return { method: request.method.toUpperCase(), path, target, params, pageId, authorization: request.authorization };
 }
 
@@ -37,6 +46,8 @@ function prepare(state: EmulatorState, request: IncomingGraphRequest): PreparedC
 function answer(state: EmulatorState, call: PreparedCall): GraphResponse {
   const { target, method } = call;
   try {
+    const login = findLoginHandler(method, target);
+    if (login) return login({ state, params: call.params, authorization: call.authorization });
     if (target.kind === 'unknown') throw unknownPathComponents(target.components);
     const caller = authenticate(method, target.pageRef, call.params, call.authorization, state.policy);
     const handler = findEdgeHandler(method, target.edge);
@@ -64,7 +75,10 @@ export async function handleGraphRequest(state: EmulatorState, request: Incoming
   await applyLatency(state);
   const edge = call.target.kind === 'edge' ? call.target.edge : null;
   const fault = state.faults.take({ method: call.method, path: call.path, edge, pageId: call.pageId });
-  const response = fault ? graphErrorResponse(fault) : answer(state, call);
+  const answered = fault ? graphErrorResponse(fault) : answer(state, call);
+  // Meta reports a Page's usage on successes and failures alike (§5.5).
+  const usage = state.usage.headerFor(call.pageId);
+  const response = usage ? { ...answered, headers: { ...answered.headers, ...usage } } : answered;
   state.recorder.record({
     method: call.method,
     path: call.path,

@@ -1,11 +1,15 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { EmulatorState } from '../emulator-state.js';
 import { invalidParameter } from '../graph-errors.js';
+import { registerLoginDialog } from '../login/dialog.route.js';
 import { pathOf } from '../graph-request.js';
 import { CONTROL_PREFIX, registerControlApi } from './control-api.js';
 import { handleGraphRequest, recordRejectedRequest, type IncomingGraphRequest } from './graph-pipeline.js';
 
-const isControlPath = (url: string): boolean => pathOf(url).startsWith(`${CONTROL_PREFIX}/`) || pathOf(url) === CONTROL_PREFIX;
+function isControlPath(url: string): boolean {
+  const path = pathOf(url);
+  return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+}
 
 function toIncoming(request: FastifyRequest): IncomingGraphRequest {
   return {
@@ -42,7 +46,7 @@ function routeGraphCalls(app: FastifyInstance, state: EmulatorState): void {
     handler: async (request, reply) => {
       if (isControlPath(request.url)) return reply.code(404).send({ error: { message: `no control route ${request.url}` } });
       const response = await handleGraphRequest(state, toIncoming(request));
-      return reply.code(response.status).send(response.body);
+      return reply.code(response.status).headers(response.headers ?? {}).send(response.body);
     },
   });
 }
@@ -54,6 +58,7 @@ export function buildEmulatorServer(state: EmulatorState): FastifyInstance {
   acceptFormBodies(app);
   answerParseErrorsLikeGraph(app, state);
   registerControlApi(app, state);
+  registerLoginDialog(app, state);
   routeGraphCalls(app, state);
   return app;
 }

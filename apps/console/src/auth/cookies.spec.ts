@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { readCookie, serializeCookie } from './cookies.js';
+
+describe('cookies', () => {
+  it('reads one cookie among several', () => {
+    expect(readCookie('a=1; mho_console_session=v1.2.3.4; b=2', 'mho_console_session')).toBe('v1.2.3.4');
+    expect(readCookie('xmho_console_session=nope', 'mho_console_session')).toBeUndefined();
+    expect(readCookie(undefined, 'a')).toBeUndefined();
+  });
+
+  it('writes an HttpOnly, SameSite=Strict cookie, Secure when asked', () => {
+    expect(serializeCookie('s', 'v', { maxAgeSeconds: 60, secure: false })).toBe('s=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=60');
+    expect(serializeCookie('s', '', { maxAgeSeconds: 0, secure: true })).toBe('s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure');
+  });
+});

@@ -1,0 +1,33 @@
+import { Catch, type ArgumentsHost, type CanActivate, type ExceptionFilter, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SessionsService } from './sessions.service.js';
+
+/** Thrown by SessionGuard; LoginRequiredFilter turns it into a redirect (pages) or a 401 (scripts). */
+export class LoginRequired extends Error {
+  constructor() {
+    super('log in first');
+    this.name = 'LoginRequired';
+  }
+}
+
+/** Every console page, fragment, stream and action needs a valid session cookie. */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(private readonly sessions: SessionsService) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.sessions.fromRequest(context.switchToHttp().getRequest<FastifyRequest>())) return true;
+    throw new LoginRequired();
+  }
+}
+
+@Catch(LoginRequired)
+export class LoginRequiredFilter implements ExceptionFilter {
+  catch(_error: LoginRequired, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html') && !request.headers['x-console-fragment'];
+    if (wantsPage) void reply.redirect('/login', 303);
+    else void reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'log in first' } });
+  }
+}

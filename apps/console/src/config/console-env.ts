@@ -1,0 +1,27 @@
+import { baseEnvShape, databaseEnvShape, portSchema } from '@app/platform';
+import { z } from 'zod';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The operator console's configuration, validated once at boot (see platform `validateEnv`). */
+export const consoleEnvSchema = z.object({
+  ...baseEnvShape,
+  ...databaseEnvShape,
+  CONSOLE_PORT: portSchema.default(3003),
+  /** The operators' password (login form); compared in constant time. */
+  CONSOLE_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+  /** Signs the session cookie (HMAC-SHA256). Changing it logs every operator out. */
+  CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
+  CONSOLE_SESSION_TTL_MS: z.coerce.number().int().min(60_000).max(30 * 24 * HOUR_MS).default(12 * HOUR_MS),
+  /** Mark the cookie `Secure` (set true when the console is served over HTTPS). */
+  CONSOLE_COOKIE_SECURE: z.stringbool().default(false),
+  /** The thread-ownership admin API (pages, threads, operator actions). */
+  THREAD_OWNERSHIP_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** The notifications HTTP API (one-time notification token inventory, settings). */
+  NOTIFICATIONS_URL: z.string().url().default('http://127.0.0.1:3002'),
+  /** Bearer token of the thread-ownership admin API. */
+  ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** Timeout of each call the console makes to the other services. */
+  CONSOLE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+});
+export type ConsoleEnv = z.infer<typeof consoleEnvSchema>;

@@ -1,0 +1,10 @@
+import { InitConsole1764100000000 } from '../migrations/1764100000000-InitConsole.js';
+import { ConsoleThreadEntity } from '../timeline/console-thread.entity.js';
+import { TimelineEntryEntity } from '../timeline/timeline-entry.entity.js';
+
+/** The one PostgreSQL schema the console owns; it reads no other app's tables. */
+export const CONSOLE_SCHEMA = 'console';
+
+/** Listed explicitly: TypeORM globs cannot load .ts under vitest and break bundled builds. */
+export const CONSOLE_ENTITIES = [ConsoleThreadEntity, TimelineEntryEntity];
+export const CONSOLE_MIGRATIONS = [InitConsole1764100000000];

@@ -1,0 +1,36 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+const FORM_LIMIT_BYTES = 16 * 1024;
+
+/** Strict: no inline script, nothing from other origins, never framed. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/** Fastify setup the console needs before it listens (main.ts and the tests both use it). */
+export function configureConsoleHttp(app: NestFastifyApplication): void {
+  // The login form posts application/x-www-form-urlencoded (works without the script).
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT_BYTES }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (_request, reply, payload, done) => {
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('x-frame-options', 'DENY');
+      if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+        reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+        reply.header('cache-control', 'no-store');
+      }
+      done(null, payload);
+    });
+}

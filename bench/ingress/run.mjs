@@ -1,0 +1,183 @@
+// Ingress benchmark (not a test). Plain ESM JS, imports nothing from TS. Run from the repo root:
+//   node bench/ingress/run.mjs
+// Builds the ingress with SWC (skip: BENCH_SKIP_BUILD=1), starts it from dist/ and a bare
+// node:http HMAC-checking server as child processes, drives both with autocannon and prints
+// req/s and p50/p99. Uses the local NATS with a unique prefix and deletes its streams after.
+// Knobs: BENCH_DURATION_S (10), BENCH_LOG_LEVEL (info, the production default), NATS_URL.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { signedBatch } from './batches.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const INGRESS_MAIN = `${ROOT}dist/apps/ingress/src/main.js`;
+const SECRET = 'bench-app-secret';
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const PREFIX = `bench${randomBytes(4).toString('hex')}`;
+const children = [];
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** The local nats-server's pid (read-only: only to measure the CPU JetStream spends for us). */
+function natsServerPid() {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'nats-server') return pid;
+    } catch {}
+  }
+  return undefined;
+}
+
+const loadAverage = () => os.loadavg()[0].toFixed(1);
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+function build() {
+  if (process.env.BENCH_SKIP_BUILD === '1' && existsSync(INGRESS_MAIN)) return;
+  // Same SWC pass as the repo build (`npx swc apps libs -d dist`), limited to what the ingress needs.
+  execFileSync('npx', ['swc', 'apps/ingress', 'libs', '-d', 'dist'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(INGRESS_MAIN)) throw new Error(`build did not produce ${INGRESS_MAIN}`);
+}
+
+function start(script, env) {
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+async function waitUntilUp(url, what) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((r) => r.status < 500, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not come up at ${url}`);
+}
+
+async function startIngress() {
+  const port = await freePort();
+  const child = start(INGRESS_MAIN, {
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    HOST: '127.0.0.1',
+    INGRESS_PORT: String(port),
+    NATS_URL,
+    NATS_PREFIX: PREFIX,
+    META_APP_SECRET: SECRET,
+    META_VERIFY_TOKEN: 'bench-verify-token',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  });
+  await waitUntilUp(`http://127.0.0.1:${port}/health`, 'ingress');
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid };
+}
+
+async function startBare() {
+  const port = await freePort();
+  const child = start(`${ROOT}bench/ingress/bare-server.mjs`, { PORT: String(port), META_APP_SECRET: SECRET });
+  await waitUntilUp(`http://127.0.0.1:${port}/`, 'bare server');
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid };
+}
+
+const NATS_PID = natsServerPid();
+
+/**
+ * One autocannon run; every request gets a freshly built and signed batch. Also measures the CPU
+ * the server (and the NATS server) spent per request: unlike req/s, that number barely moves
+ * when other work shares the machine.
+ */
+async function load(server, { events, connections, rate, duration = DURATION }) {
+  const cpuBefore = [cpuSeconds(server.pid), cpuSeconds(NATS_PID)];
+  const result = await autocannon({
+    url: `${server.url}/webhook`,
+    connections,
+    duration,
+    ...(rate ? { overallRate: rate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const { body, signature } = signedBatch(events, SECRET);
+          return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+        },
+      },
+    ],
+  });
+  const [serverCpu, natsCpu] = [cpuSeconds(server.pid) - cpuBefore[0], cpuSeconds(NATS_PID) - cpuBefore[1]];
+  const total = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total,
+    bad: result.non2xx + result.errors + result.timeouts,
+    cpuUs: (1e6 * serverCpu) / total,
+    natsCpuUs: (1e6 * natsCpu) / total,
+    load: loadAverage(),
+  };
+}
+
+const fmt = (r) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms  ` +
+  `CPU/req ${r.cpuUs.toFixed(0).padStart(4)} µs (+ nats-server ${r.natsCpuUs.toFixed(0).padStart(4)} µs)  ` +
+  `[${r.total} req, ${r.bad} not 2xx, load ${r.load}]`;
+
+async function deleteStreams() {
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  for await (const name of jsm.streams.names()) if (name.startsWith(`${PREFIX.toUpperCase()}_`)) await jsm.streams.delete(name);
+  await nc.close();
+}
+
+async function main() {
+  console.log(`ingress benchmark — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`);
+  console.log(`duration ${DURATION} s per run, ingress LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}, NATS prefix ${PREFIX}, load average ${loadAverage()}`);
+  if (os.loadavg()[0] > 1.5) console.log('warning: the machine is busy; req/s and latency will be low, CPU/req stays comparable');
+  console.log('');
+  build();
+  const [bare, ingress] = [await startBare(), await startIngress()];
+  for (const server of [bare, ingress]) await load(server, { events: 1, connections: 50, duration: 3 }); // JIT warm-up
+
+  const results = {};
+  for (const events of [1, 10]) {
+    const base = (results[`bare${events}`] = await load(bare, { events, connections: 50 }));
+    const ours = (results[`ingress${events}`] = await load(ingress, { events, connections: 50 }));
+    console.log(`${events} event(s)/batch, 50 connections`);
+    console.log(`  bare    ${fmt(base)}`);
+    console.log(`  ingress ${fmt(ours)}`);
+    console.log(`  ratio   ${((100 * ours.rps) / base.rps).toFixed(0)}% of bare by req/s (target ≥ 50%); by CPU/req ${((100 * base.cpuUs) / ours.cpuUs).toFixed(0)}%, ${((100 * base.cpuUs) / (ours.cpuUs + ours.natsCpuUs)).toFixed(0)}% counting nats-server\n`);
+  }
+  for (const events of [1, 10]) {
+    const fixed = await load(ingress, { events, connections: 20, rate: 1000 });
+    console.log(`ingress at a fixed 1,000 req/s, ${events} event(s)/batch: ${fmt(fixed)}${events === 1 ? '  (target p99 < 10 ms)' : ''}`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1000));
+  await deleteStreams().catch((error) => console.error(`could not delete streams of ${PREFIX}: ${error.message}`));
+}
+process.exit(0);

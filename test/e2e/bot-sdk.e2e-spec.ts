@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Bot, type BotEventDelivered } from '@app/bot-sdk';
+import { botConsumerName, botEventSubject, streamName } from '@app/contracts';
+import { ensureStreams } from '@app/messaging';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
+
+const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Issue 6: the SDK's delivery guarantees against the real NATS, without the suite: events are
+ * published straight to a private BOTS stream, as thread-ownership would.
+ */
+describe('bot SDK', () => {
+  const prefix = `sdk${randomBytes(4).toString('hex')}`;
+  const stream = streamName(prefix, 'BOTS');
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  let jsm: JetStreamManager;
+  const bots: Bot[] = [];
+  let seq = 0;
+
+  const connectBot = async (appId: string, options: Partial<Parameters<typeof Bot.connect>[0]> = {}) => {
+    const bot = await Bot.connect({ appId, servers: NATS_URL, prefix, ...options });
+    bots.push(bot);
+    return bot;
+  };
+
+  /** Publishes one event to an app, as routing does; returns its idempotency key. */
+  const publish = async (appId: string, psid: string): Promise<string> => {
+    const key = `message:m_${++seq}:${appId}`;
+    const event: BotEventDelivered = {
+      idempotencyKey: key,
+      appId,
+      pageId: '1000001',
+      psid,
+      channel: 'messaging',
+      kind: 'message',
+      timestamp: Date.now(),
+      ownerAppId: appId,
+      event: { sender: { id: psid }, recipient: { id: '1000001' }, message: { mid: `m_${seq}`, text: `event ${seq}` } },
+    };
+    await js.publish(`${prefix}.${botEventSubject(appId, 'messaging')}`, JSON.stringify(event), { msgID: key });
+    return key;
+  };
+
+  beforeAll(async () => {
+    nc = await connect({ servers: NATS_URL });
+    js = jetstream(nc);
+    jsm = await jetstreamManager(nc);
+    await ensureStreams(jsm, prefix, { eventDedupeWindowMs: 60_000, maxAgeMs: 60 * 60_000 });
+  });
+
+  afterAll(async () => {
+    for (const bot of bots) await bot.close().catch(() => undefined);
+    for await (const name of jsm.streams.names()) if (name.startsWith(`${prefix.toUpperCase()}_`)) await jsm.streams.delete(name);
+    await nc?.close();
+  });
+
+  it('shares one durable between replicas: each event is handled by exactly one of them', async () => {
+    const handled: Array<{ replica: string; key: string }> = [];
+    for (const replica of ['one', 'two']) {
+      const bot = await connectBot('twins');
+      bot.onMessaging(async (event) => {
+        await sleep(10);
+        handled.push({ replica, key: event.idempotencyKey });
+      });
+      await bot.start();
+    }
+    const keys: string[] = [];
+    for (let i = 0; i < 60; i++) keys.push(await publish('twins', String(7000 + (i % 12))));
+
+    await waitFor(() => (handled.length >= keys.length ? true : undefined), 'all 60 events to be handled');
+    await sleep(500); // any duplicate would show up now
+    expect(handled.map((h) => h.key).sort()).toEqual([...keys].sort());
+    expect(new Set(handled.map((h) => h.replica))).toEqual(new Set(['one', 'two']));
+    const info = await jsm.consumers.info(stream, botConsumerName('twins'));
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+  });
+
+  it('closes gracefully: the event in flight completes and is acked, fetched ones go to another replica at once', async () => {
+    const ackWaitMs = 20_000;
+    const handled: Array<{ replica: string; key: string; at: number }> = [];
+    let inFlight: string | undefined;
+    const old = await connectBot('rolling', { concurrency: 1, ackWaitMs });
+    old.onMessaging(async (event) => {
+      inFlight = event.idempotencyKey;
+      await sleep(1500);
+      handled.push({ replica: 'old', key: event.idempotencyKey, at: Date.now() });
+    });
+    await old.start();
+    const keys = [await publish('rolling', '8001'), await publish('rolling', '8002'), await publish('rolling', '8003')];
+    const first = await waitFor(() => inFlight, 'the first handler to start');
+
+    const replacement = await connectBot('rolling', { ackWaitMs });
+    replacement.onMessaging(async (event) => void handled.push({ replica: 'new', key: event.idempotencyKey, at: Date.now() }));
+    await replacement.start();
+    const closedAt = Date.now();
+    await old.close();
+
+    // close() returned only after the slow handler finished and its ack was flushed.
+    expect(handled.filter((h) => h.replica === 'old').map((h) => h.key)).toEqual([first]);
+    await waitFor(() => (handled.length >= keys.length ? true : undefined), 'the other events on the new replica');
+    const moved = handled.filter((h) => h.replica === 'new');
+    expect(moved.map((h) => h.key).sort()).toEqual(keys.filter((k) => k !== first).sort());
+    expect(Math.max(...moved.map((h) => h.at)) - closedAt).toBeLessThan(ackWaitMs / 4); // handed back (nak), not timed out
+
+    await sleep(1000);
+    expect(handled).toHaveLength(keys.length); // nothing redelivered: the in-flight event was acked
+    const info = await jsm.consumers.info(stream, botConsumerName('rolling'));
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
+  });
+
+  it('reports why an event failed on <p>.health.<appId> before giving it back', async () => {
+    const reports: unknown[] = [];
+    const sub = nc.subscribe(`${prefix}.health.flaky`, { callback: (_e, m) => void reports.push(m.json()) });
+    const bot = await connectBot('flaky', { maxDeliver: 2 });
+    bot.onMessaging(async () => {
+      throw new Error('database down');
+    });
+    await bot.start();
+    const key = await publish('flaky', '8100');
+    await waitFor(() => (reports.length >= 2 ? true : undefined), 'two failure reports');
+    expect(reports[0]).toMatchObject({ appId: 'flaky', outcome: 'nak', deliveryCount: 1, idempotencyKey: key, reason: 'Error: database down' });
+    expect(reports[1]).toMatchObject({ deliveryCount: 2 });
+    sub.unsubscribe();
+  });
+});
