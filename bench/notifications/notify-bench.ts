@@ -43,19 +43,22 @@ const notify = async (thread: Thread): Promise<{ reply: RpcReply; ms: number }> 
 /** This run's PostgreSQL backends (our database only) and the NATS server, for CPU accounting. */
 const databaseBackendPids = async (): Promise<number[]> =>
   (await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
-const commOf = (pid: string) => {
+const readProc = (pid: string, file: string) => {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
   } catch {
     return ''; // the process ended between readdir and read
   }
 };
-const natsServerPids = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d) && commOf(d) === 'nats-server').map(Number);
+/** The NATS server this run uses (the one on port 4222; other sessions may run their own). */
+const natsServerPids = (): number[] =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d) && readProc(d, 'comm').trim() === 'nats-server' && readProc(d, 'cmdline').includes('4222'))
+    .map(Number);
 const cpuByPid = (pids: number[]) => new Map(pids.filter((pid) => existsSync(`/proc/${pid}`)).map((pid) => [pid, processCpuMs(pid)]));
 /** Backends that closed in between are lost (undercount); new ones count from zero. */
 const cpuDelta = (before: Map<number, number>, after: Map<number, number>) =>
   [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
-const sumCpu = (pids: number[]) => [...cpuByPid(pids).values()].reduce((a, b) => a + b, 0);
 const validTokens = async () =>
   (await db.query(`SELECT count(*)::int AS n FROM notifications.otn_tokens WHERE state = 'valid'`)).rows[0].n as number;
 
@@ -73,19 +76,20 @@ try {
   await pool(threads.slice(0, 200), CONCURRENCY, notify); // warm-up: JIT, pools, subscriptions
   const measured = threads.slice(200);
   const serviceCpu = () => replicas.reduce((sum, child) => sum + processCpuMs(child.pid!), 0);
-  const postgresBefore = cpuByPid(await databaseBackendPids());
-  const stackCpu = () => ({ service: serviceCpu(), nats: sumCpu(natsServerPids()), bench: processCpuMs(process.pid) });
+  const [postgresBefore, natsBefore] = [cpuByPid(await databaseBackendPids()), cpuByPid(natsServerPids())];
+  const stackCpu = () => ({ service: serviceCpu(), bench: processCpuMs(process.pid) });
   const [cpuBefore, machineBefore, loadBefore, stackBefore] = [serviceCpu(), machineCpuMs(), loadAverage(), stackCpu()];
   const started = performance.now();
   const results = await pool(measured, CONCURRENCY, notify);
   const seconds = (performance.now() - started) / 1000;
   const [cpuAfter, machineAfter, stackAfter] = [serviceCpu(), machineCpuMs(), stackCpu()];
   const postgresMs = cpuDelta(postgresBefore, cpuByPid(await databaseBackendPids()));
+  const natsMs = cpuDelta(natsBefore, cpuByPid([...natsBefore.keys()]));
   const perNotify = (key: keyof typeof stackAfter) => round((stackAfter[key] - stackBefore[key]) / measured.length, 3);
   const cpuMsPerNotify = {
     service: perNotify('service'),
     postgres: round(postgresMs / measured.length, 3),
-    nats: perNotify('nats'),
+    nats: round(natsMs / measured.length, 3),
     benchClientAndResponder: perNotify('bench'),
   };
   const totalCpuMs = Object.values(cpuMsPerNotify).reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { millis } from '@nats-io/nats-core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Bot, type BotEventDelivered } from '@app/bot-sdk';
@@ -55,17 +55,23 @@ describe('delivery health of bot apps', () => {
     expect(info.config).toMatchObject({ max_deliver: 3, sample_freq: '100%' });
     expect(millis(info.config.ack_wait ?? 0)).toBe(ACK_WAIT_MS);
 
-    const connection = { servers: suite.env.natsUrl, prefix: suite.env.prefix };
-    steady = await RecordingBot.start({ appId: 'steady', ...connection });
-    flaky = await Bot.connect({ appId: 'flaky', ...connection });
+    steady = await RecordingBot.start({ appId: 'steady', ...connection() });
+    flaky = await startFlaky();
+  });
+
+  const connection = () => ({ servers: suite.env.natsUrl, prefix: suite.env.prefix });
+  /** A bot whose behaviour the test switches: acks, too slow, or throwing. */
+  const startFlaky = async () => {
+    const bot = await Bot.connect({ appId: 'flaky', ...connection() });
     const handle = async (event: BotEventDelivered, ctx: { deliveryCount: number }) => {
       flakyEvents.push({ ...event, deliveryCount: ctx.deliveryCount });
       if (mode === 'broken') throw new Error('flaky is down');
       if (mode === 'slow' && ctx.deliveryCount === 1) await sleep(ACK_WAIT_MS + 1000);
     };
-    flaky.onMessaging(handle).onStandby(handle).onHandover(handle);
-    await flaky.start();
-  });
+    bot.onMessaging(handle).onStandby(handle).onHandover(handle);
+    await bot.start();
+    return bot;
+  };
 
   afterAll(async () => {
     await steady?.close();
@@ -83,22 +89,39 @@ describe('delivery health of bot apps', () => {
     expect(h.consumer).toMatchObject({ name: 'bot-flaky', ackPending: 0, maxDeliver: 3, ackWaitMs: ACK_WAIT_MS });
   });
 
-  it('records a handler slower than the ack wait as a timeout and a redelivery', async () => {
-    mode = 'slow';
+  it('records a timeout and a redelivery when a replica dies holding an event (seen by the server)', async () => {
+    await flaky.close();
     await steady.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'flaky', metadata: 'all yours' });
-    const pass = await flakyGot((e) => e.psid === psid && e.kind === 'pass_thread_control', 'the pass');
-    const h = await waitForHealth((x) => x.counters.timeouts >= 1, 'the timeout');
+    // A replica takes the event and dies before answering: no ack, no nak.
+    const consumer = await jetstream(nc).consumers.get(streamName(suite.env.prefix, 'BOTS'), botConsumerName('flaky'));
+    const held = await consumer.next({ expires: 5000 });
+    expect(held?.info.deliveryCount).toBe(1);
+
+    flaky = await startFlaky();
+    const pass = await flakyGot((e) => e.psid === psid && e.kind === 'pass_thread_control', 'the redelivered pass');
+    expect(pass.deliveryCount).toBe(2);
+    const h = await waitForHealth((x) => x.counters.timeouts >= 1 && x.counters.redeliveries >= 1, 'the timeout and the redelivery');
     expect(h.recentErrors[0]).toMatchObject({ kind: 'timeout', deliveryCount: 1, idempotencyKey: pass.idempotencyKey, pageId: PAGE_ID, psid });
-    expect(h.counters.redeliveries).toBeGreaterThanOrEqual(1);
     expect(h.state).toBe('healthy'); // the redelivery was acked: delivered in the end
+  });
+
+  it('records a handler slower than the ack wait as a timeout (reported by the SDK)', async () => {
+    mode = 'slow';
+    await suite.user.sendText(psid, 'take your time');
+    const event = await flakyGot((e) => e.psid === psid && textOf(e) === 'take your time', 'the message');
+    const h = await waitForHealth((x) => x.recentErrors.some((e: any) => e.idempotencyKey === event.idempotencyKey), 'the late ack');
+    expect(h.recentErrors[0]).toMatchObject({ kind: 'timeout', deliveryCount: 1, idempotencyKey: event.idempotencyKey });
+    expect(h.recentErrors[0].reason).toMatch(/longer than the ack wait \(1500 ms\)/);
+    await waitFor(() => flakyEvents.find((e) => e.idempotencyKey === event.idempotencyKey && e.deliveryCount === 2), 'the redelivery');
     mode = 'ok';
+    await waitForHealth((x) => x.state === 'healthy', 'healthy again (the event was acked)');
   });
 
   it('is failing while the handler throws, with the errors, naks and max deliveries visible', async () => {
     mode = 'broken';
     const failingFrom = clock.now();
     await suite.user.sendText(psid, 'are you broken?');
-    const h = await waitForHealth((x) => x.recentErrors.some((e: any) => e.kind === 'max_deliveries'), 'the event to be given up');
+    const h = await waitForHealth((x) => x.counters.maxDeliveries >= 1 && x.counters.naks >= 3, 'the event to be given up');
     expect(h.state).toBe('failing');
     expect(new Date(h.failingSince).getTime()).toBe(failingFrom.getTime());
     expect(new Date(h.unsubscribesAt).getTime()).toBe(failingFrom.getTime() + HOUR);
@@ -108,6 +131,7 @@ describe('delivery health of bot apps', () => {
     expect(naks.every((e: any) => e.reason === 'Error: flaky is down')).toBe(true);
     expect(h.recentErrors.find((e: any) => e.kind === 'max_deliveries')).toMatchObject({ idempotencyKey: key, deliveryCount: 3, psid });
     expect(h.counters).toMatchObject({ naks: 3, maxDeliveries: 1 });
+    expect(h.consumer).toMatchObject({ ackPending: 0 });
   });
 
   it('is unsubscribed after the period, and its threads go back to the default app', async () => {
@@ -116,7 +140,7 @@ describe('delivery health of bot apps', () => {
     expect((await health()).state).toBe('failing');
 
     clock.advance(1);
-    const h = await waitForHealth((x) => x.state === 'unhealthy', 'the app to be unhealthy');
+    const h = await waitForHealth((x) => x.state === 'unhealthy' && !x.pages[0].subscribed, 'the app to be unhealthy and unsubscribed');
     expect(h).toMatchObject({ pages: [{ pageId: PAGE_ID, subscribed: false }], unsubscribedByHealth: [PAGE_ID] });
     const page = await suite.admin('GET', `/pages/${PAGE_ID}`);
     expect(page.body.apps.find((a: any) => a.app_id === 'flaky')).toMatchObject({ subscribed: false });

@@ -14,6 +14,7 @@ import { UnhealthyApps } from './unhealthy-apps.service.js';
 /** Replicas share the advisories: each one is handled by one replica. */
 const QUEUE = 'thread-ownership-health';
 const PRUNE_EVERY_POLLS = 120;
+const STALL_MIN_MS = 60_000;
 
 /**
  * Listens to what the NATS server says about bot deliveries (and to the bots' failure reports),
@@ -90,7 +91,10 @@ export class DeliveryHealthMonitor implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  /** Events waiting and nothing acknowledged for longer than the ack wait: no replica pulls, or all are stuck. */
+  /**
+   * Events waiting and nothing acknowledged for a long while (twice the ack wait, at least a
+   * minute): no replica pulls, or all are stuck. Slow single events are timeouts, not stalls.
+   */
   private async checkProgress(appId: string, info: ConsumerInfo): Promise<void> {
     const floor = info.ack_floor.stream_seq;
     const outstanding = info.num_pending + info.num_ack_pending;
@@ -101,7 +105,7 @@ export class DeliveryHealthMonitor implements OnApplicationBootstrap, OnApplicat
       return;
     }
     const waitedMs = Date.now() - seen.since;
-    if (waitedMs < Math.max(millis(info.config.ack_wait ?? 0), 2 * this.pollMs)) return;
+    if (waitedMs < Math.max(2 * millis(info.config.ack_wait ?? 0), 2 * this.pollMs, STALL_MIN_MS)) return;
     const first = await nextBySubject(this.nats.jsm, info.stream_name, this.nats.subject(botEventsFilter(appId)), floor + 1).catch(() => null);
     const reason = `${outstanding} event(s) waiting, none acknowledged for ${Math.round(waitedMs / 1000)} s (${info.num_waiting} pull request(s) open)`;
     await this.health.onStalled(appId, first?.seq ?? floor + 1, reason);

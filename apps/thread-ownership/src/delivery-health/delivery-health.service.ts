@@ -123,9 +123,12 @@ export class DeliveryHealthService {
     const at = this.clock.now();
     const idempotencyKey = options.key ?? ref.idempotencyKey;
     await this.repository.recordError({ appId, kind, streamSeq, deliveryCount, ...ref, idempotencyKey, reason: options.reason ?? null, at });
-    if (!options.failing) return;
+    if (options.failing) await this.fail(appId, at, { kind, streamSeq, deliveryCount });
+  }
+
+  private async fail(appId: string, at: Date, what: Record<string, unknown>): Promise<void> {
     const state = await this.repository.markFailing(appId, at);
-    if (this.states.get(appId) !== state) this.logger.warn({ appId, kind, streamSeq, deliveryCount }, `bot app ${appId} is ${state}`);
+    if (this.states.get(appId) !== state) this.logger.warn({ appId, ...what }, `bot app ${appId} is ${state}`);
     this.states.set(appId, state);
   }
 
@@ -142,7 +145,7 @@ export class DeliveryHealthService {
     const fresh = await this.repository.recordError({ appId, kind: 'timeout', streamSeq, deliveryCount, ...ref, idempotencyKey: key ?? ref.idempotencyKey, reason, at });
     if (!fresh) return; // the bot's late report and the server's redelivery describe the same timeout
     this.count(appId, 'timeouts');
-    this.states.set(appId, await this.repository.markFailing(appId, at));
+    await this.fail(appId, at, { kind: 'timeout', streamSeq, deliveryCount });
   }
 
   /** Which event a stream sequence is (for the error list); cached, since one event fails repeatedly. */

@@ -22,6 +22,8 @@ export const UNHEALTHY_METADATA = 'bot_unhealthy: the app stopped taking its del
 @Injectable()
 export class UnhealthyApps {
   private readonly logger = new Logger(UnhealthyApps.name);
+  /** disable / repair / resubscribe of one app never interleave on this replica. */
+  private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly health: DeliveryHealthService,
@@ -35,7 +37,11 @@ export class UnhealthyApps {
   ) {}
 
   /** Recorded first, so a crash midway is finished by repair() on the next poll. */
-  async disable(appId: string): Promise<void> {
+  disable(appId: string): Promise<void> {
+    return this.exclusive(appId, () => this.unsubscribeEverywhere(appId));
+  }
+
+  private async unsubscribeEverywhere(appId: string): Promise<void> {
     const pageIds = (await this.apps.memberships(appId)).filter((m) => m.subscribed).map((m) => m.pageId);
     const previous = (await this.repository.find(appId))?.unsubscribedPages ?? [];
     await this.repository.setUnsubscribedPages(appId, [...new Set([...previous, ...pageIds])]);
@@ -45,7 +51,11 @@ export class UnhealthyApps {
   }
 
   /** Resubscribes the app on the given Pages (default: those the health monitor unsubscribed it from). */
-  async resubscribe(appId: string, pageIds?: string[]): Promise<{ appId: string; pages: string[] }> {
+  resubscribe(appId: string, pageIds?: string[]): Promise<{ appId: string; pages: string[] }> {
+    return this.exclusive(appId, () => this.subscribeAgain(appId, pageIds));
+  }
+
+  private async subscribeAgain(appId: string, pageIds?: string[]): Promise<{ appId: string; pages: string[] }> {
     const memberships = await this.apps.memberships(appId);
     if (memberships.length === 0) throw new DomainError(ErrorCode.UnknownApp, `app ${appId} is not a bot of any page`);
     const recorded = (await this.repository.find(appId))?.unsubscribedPages ?? [];
@@ -54,9 +64,10 @@ export class UnhealthyApps {
     for (const pageId of targets) {
       if (!memberships.some((m) => m.pageId === pageId)) throw new DomainError(ErrorCode.UnknownApp, `app ${appId} is not connected to page ${pageId}`);
     }
-    for (const pageId of targets) await this.setSubscribed(pageId, appId, true);
+    // Healthy first: a repair() running elsewhere then leaves these Pages alone.
     await this.repository.markResubscribed(appId, recorded.filter((p) => !targets.includes(p)));
     this.health.setState(appId, 'healthy');
+    for (const pageId of targets) await this.setSubscribed(pageId, appId, true);
     return { appId, pages: targets };
   }
 
@@ -64,11 +75,23 @@ export class UnhealthyApps {
    * On each poll, for an unhealthy app: finishes an interrupted disable() (it stays unsubscribed
    * from the recorded Pages until it is resubscribed) and returns any thread it still owns there.
    */
-  async repair(appId: string): Promise<void> {
-    const recorded = (await this.repository.find(appId))?.unsubscribedPages ?? [];
-    const memberships = (await this.apps.memberships(appId)).filter((m) => recorded.includes(m.pageId));
-    for (const m of memberships) if (m.subscribed) await this.setSubscribed(m.pageId, appId, false);
-    await this.returnThreads(appId, memberships.map((m) => m.pageId));
+  repair(appId: string): Promise<void> {
+    return this.exclusive(appId, async () => {
+      const row = await this.repository.find(appId);
+      if (row?.state !== 'unhealthy') return;
+      const memberships = (await this.apps.memberships(appId)).filter((m) => row.unsubscribedPages.includes(m.pageId));
+      for (const m of memberships) if (m.subscribed) await this.setSubscribed(m.pageId, appId, false);
+      await this.returnThreads(appId, memberships.map((m) => m.pageId));
+    });
+  }
+
+  private exclusive<T>(appId: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.locks.get(appId) ?? Promise.resolve()).catch(() => undefined).then(work);
+    const tail = run.catch(() => undefined).finally(() => {
+      if (this.locks.get(appId) === tail) this.locks.delete(appId);
+    });
+    this.locks.set(appId, tail);
+    return run;
   }
 
   private async setSubscribed(pageId: string, appId: string, subscribed: boolean): Promise<void> {
