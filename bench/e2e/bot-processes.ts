@@ -12,13 +12,11 @@ export interface TakenSamples {
 
 /** One bench-bot.js process, spoken to over IPC. */
 export class BotProcess {
-  private readonly forget: () => void;
-
   private constructor(
     readonly appId: string,
     readonly child: ChildProcess,
   ) {
-    this.forget = onProcessExit(() => this.child.exitCode === null && this.child.kill('SIGKILL'));
+    onProcessExit(() => this.child.exitCode === null && this.child.kill('SIGKILL'));
   }
 
   static async start(appId: string, otherAppId: string, servers: string, prefix: string, concurrency: number): Promise<BotProcess> {
@@ -52,7 +50,6 @@ export class BotProcess {
       await exited;
       clearTimeout(timer);
     }
-    this.forget();
   }
 
   private expect<T>(type: string): Promise<T> {

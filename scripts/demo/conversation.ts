@@ -64,7 +64,7 @@ export async function playConversation(c: ConversationContext): Promise<void> {
   c.say('   Bob taps "Notify Me":');
   await user.optInOneTimeNotification(bob, 'back-in-stock');
   await poll('the token to be stored', async () => {
-    const inventory = await fetch(`${c.notificationsUrl}/pages/${c.pageId}/tokens?psid=${bob}`).then((r) => r.text());
+    const inventory = await fetch(`${c.notificationsUrl}/pages/${c.pageId}/tokens?psid=${bob}`, { headers: { authorization: `Bearer ${c.adminToken}` } }).then((r) => r.text());
     return inventory.includes('back-in-stock') ? inventory : undefined;
   });
   c.say('   Stock arrives; sales-bot notifies its subscribers:');

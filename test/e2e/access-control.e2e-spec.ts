@@ -119,6 +119,26 @@ describe('NATS access control per bot app', () => {
     expect((await alpha.suite.threadOwner({ pageId: PAGE_ID, psid })).data[0]?.thread_owner.app_id).toBe('alpha');
   });
 
+  it('a bot started before its app is registered waits for the suite to create its consumer', async () => {
+    // The operator already gave gamma a user (config generated with it), but no Page has it yet.
+    await nats.reload(renderNatsConfig({ prefix, appIds: ['alpha', 'beta', 'gamma'], services: SERVICES, secret: SECRET }));
+    const password = deriveNatsPassword(SECRET, 'bot-gamma');
+    const starting = RecordingBot.start({ appId: 'gamma', servers: nats.url, prefix, user: 'bot-gamma', password });
+    let started = false;
+    void starting.then(() => (started = true), () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(started).toBe(false); // it may not create bot-gamma itself
+
+    await suite.registerPage({ defaultOwnerAppId: 'gamma', apps: [{ appId: 'alpha' }, { appId: 'beta' }, { appId: 'gamma' }] });
+    const gamma = await starting;
+    try {
+      await suite.user.sendText('6100003', 'hello gamma');
+      await gamma.waitFor('messaging', (e) => e.psid === '6100003' && textOf(e) === 'hello gamma', 'the message');
+    } finally {
+      await gamma.close();
+    }
+  });
+
   it('refuses wrong credentials and keeps services working with theirs', async () => {
     expect(await failure(connect({ servers: nats.url, user: 'bot-alpha', pass: 'guess', reconnect: false }))).toMatch(/Authorization Violation/);
     expect(await failure(connect({ servers: nats.url, reconnect: false }))).toMatch(/Authorization Violation/);

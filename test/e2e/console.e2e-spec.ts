@@ -4,7 +4,7 @@ import { PAGE_INBOX_APP_ID } from '@app/contracts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
-import { CONSOLE_PASSWORD, PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';
+import { ADMIN_TOKEN, CONSOLE_PASSWORD, PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -99,7 +99,7 @@ describe('operator console', () => {
     await suite.user.sendText('3000002', 'Tell me when the trail shoes are back');
     await suite.user.optInOneTimeNotification('3000002', 'back-in-stock');
     await waitFor(async () => {
-      const inventory = (await fetch(`${suite.notificationsUrl}/pages/${PAGE_ID}/tokens`).then((r) => r.json())) as { byTopic: unknown[] };
+      const inventory = (await fetch(`${suite.notificationsUrl}/pages/${PAGE_ID}/tokens`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json())) as { byTopic: unknown[] };
       return inventory.byTopic.length > 0 ? true : undefined;
     }, 'the opt-in token to be stored');
 

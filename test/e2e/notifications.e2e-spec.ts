@@ -39,7 +39,8 @@ const notify = (thread: Thread, topic = TOPIC, text = 'It is back!') => botRpc('
 const errorCode = (reply: RpcReply) => (reply.ok ? 'ok' : reply.error.code);
 
 async function http(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const init: RequestInit = body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const headers = { authorization: `Bearer ${process.env.ADMIN_API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const init: RequestInit = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
   const response = await fetch(`${svc.baseUrl}${path}`, init);
   return { status: response.status, json: await response.json().catch(() => undefined) };
 }
@@ -96,6 +97,14 @@ describe('Page OTN permission', () => {
     expect((await http('GET', `/pages/${PAGE}/settings`)).json).toEqual({ pageId: PAGE, otnEnabled: true, source: 'page' });
     expect((await http('PUT', `/pages/${PAGE}/settings`, { otnEnabled: 'yes' })).status).toBe(400);
     expect((await http('GET', '/health')).json.status).toBe('ok');
+  });
+
+  it('refuses the admin API without the admin token, and with a wrong one', async () => {
+    const plain = await fetch(`${svc.baseUrl}/pages/${PAGE}/tokens`);
+    expect(plain.status).toBe(401);
+    const wrong = await fetch(`${svc.baseUrl}/pages/${PAGE}/settings`, { method: 'PUT', headers: { authorization: 'Bearer not-the-admin-token', 'content-type': 'application/json' }, body: '{"otnEnabled":false}' });
+    expect(wrong.status).toBe(401);
+    expect((await http('GET', `/pages/${PAGE}/settings`)).json.otnEnabled).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ErrorCode, RpcError } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
-import { PAGE_ID, PAGE_TOKEN, startSuite, type RunningSuite } from '../support/suite.js';
+import { ADMIN_TOKEN, PAGE_ID, PAGE_TOKEN, startSuite, type RunningSuite } from '../support/suite.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Body = Record<string, any>;
@@ -101,7 +101,7 @@ describe('walking skeleton', () => {
     const optin = await sales.waitFor('messaging', (e) => e.psid === psid && e.kind === 'optin', 'the opt-in');
     expect(JSON.stringify(optin)).not.toContain(token);
     await waitFor(async () => {
-      const inventory = await fetch(`${suite.notificationsUrl}/pages/${PAGE_ID}/tokens?psid=${psid}`).then((r) => r.json());
+      const inventory = await fetch(`${suite.notificationsUrl}/pages/${PAGE_ID}/tokens?psid=${psid}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json());
       return JSON.stringify(inventory).includes('red-shoes-back') ? inventory : undefined;
     }, 'the token to be stored');
 

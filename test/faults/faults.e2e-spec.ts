@@ -109,6 +109,7 @@ describe.sequential('fault injection (dedicated NATS + PostgreSQL, services as p
       console.log(`\nFault injection (${FULL ? 'full' : 'light'} set) at ${RATE} events/s over ${THREADS} threads, 2 bots, owner replies to 1 message in ${REPLY_EVERY}:\n${table}\n`);
       if (process.env.FAULTS_REPORT) writeFileSync(process.env.FAULTS_REPORT, `${table}\n`);
     }
+    load?.close();
     await Promise.allSettled(bots.map((bot) => bot.close()));
     await world?.stop();
   }, 60_000);

@@ -37,6 +37,7 @@ export async function createTestEnvironment(extraEnv: Record<string, string> = {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     META_APP_SECRET: 'test-app-secret',
     META_VERIFY_TOKEN: 'test-verify-token',
+    ADMIN_API_TOKEN: 'test-admin-token-0123456789',
     EVENT_DEDUPE_WINDOW_MS: '120000',
     ...extraEnv,
   });

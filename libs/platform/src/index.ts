@@ -7,3 +7,4 @@ export * from './database/index.js';
 export * from './time/index.js';
 export * from './health/index.js';
 export * from './bootstrap/index.js';
+export * from './http/index.js';

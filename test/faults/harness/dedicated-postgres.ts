@@ -26,7 +26,7 @@ function owner(): { uid: number; gid: number } | undefined {
  * `pg_ctl` on a spare port, socket in the same dir), so restarts never touch the shared server.
  */
 export class DedicatedPostgres {
-  private readonly forget: () => void;
+  private stopped = false;
 
   private constructor(
     readonly port: number,
@@ -34,7 +34,7 @@ export class DedicatedPostgres {
     private readonly socketDir: string,
     private readonly logFile: string,
   ) {
-    this.forget = onProcessExit(() => this.stopSync('immediate'));
+    onProcessExit(() => this.stopSync('immediate'));
   }
 
   static async start(dir: string, database = 'mho'): Promise<DedicatedPostgres> {
@@ -71,6 +71,7 @@ export class DedicatedPostgres {
   }
 
   async startServer(): Promise<void> {
+    if (this.stopped) throw new Error('this PostgreSQL cluster was stopped for good; not starting it again');
     const options = `-p ${this.port} -k ${this.socketDir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
     const [command, args] = asClusterOwner(pgBin('pg_ctl'), ['-D', this.dataDir, '-o', options, '-l', this.logFile, '-w', '-t', '60', 'start']);
     run(command, args, { timeoutMs: 90_000 });
@@ -111,7 +112,7 @@ export class DedicatedPostgres {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.stopSync('fast');
-    this.forget();
   }
 }

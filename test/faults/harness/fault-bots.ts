@@ -76,7 +76,6 @@ export class FaultBot {
   }
 
   private record(event: BotEventDelivered, deliveryCount: number): void {
-    if (process.env.MUTATE_DROP && event.channel === 'messaging' && this.deliveries.length > 400 && Math.random() < 0.01) return;
     this.deliveries.push({
       appId: this.appId,
       key: event.idempotencyKey,

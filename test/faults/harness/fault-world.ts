@@ -22,7 +22,6 @@ export interface FaultWorldOptions {
  */
 export class FaultWorld {
   private stopped = false;
-  private readonly forget: () => void;
 
   private constructor(
     readonly dir: string,
@@ -31,7 +30,7 @@ export class FaultWorld {
     readonly suite: SuiteProcesses,
     private readonly keep: boolean,
   ) {
-    this.forget = onProcessExit(() => {
+    onProcessExit(() => {
       if (!this.keep) rmSync(this.dir, { recursive: true, force: true });
     });
   }
@@ -66,6 +65,5 @@ export class FaultWorld {
     await this.nats.stop().catch(() => undefined);
     await this.postgres.stop().catch(() => undefined);
     if (!this.keep) rmSync(this.dir, { recursive: true, force: true });
-    this.forget();
   }
 }

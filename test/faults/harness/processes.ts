@@ -70,11 +70,11 @@ export interface ChildSpec {
 export class ManagedChild {
   private child?: ChildProcess;
   private exited?: Promise<void>;
-  private readonly forget: () => void;
+  private disposed = false;
   restarts = 0;
 
   constructor(readonly spec: ChildSpec) {
-    this.forget = onProcessExit(() => this.child?.pid && this.isRunning() && process.kill(this.child.pid, 'SIGKILL'));
+    onProcessExit(() => this.child?.pid && this.isRunning() && process.kill(this.child.pid, 'SIGKILL'));
   }
 
   get name(): string {
@@ -90,6 +90,8 @@ export class ManagedChild {
   }
 
   start(): this {
+    // A test that timed out may still run after cleanup: it must not start orphans.
+    if (this.disposed) throw new Error(`${this.name} was stopped for good; not starting it again`);
     if (this.isRunning()) throw new Error(`${this.name} is already running`);
     const log = createWriteStream(this.spec.logFile, { flags: 'a' });
     log.write(`\n--- ${new Date().toISOString()} start ${this.spec.command} ${this.spec.args.join(' ')}\n`);
@@ -126,8 +128,8 @@ export class ManagedChild {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.kill('SIGTERM', 3000);
-    this.forget();
   }
 
   /** The last lines of the log, to explain a failure. */

@@ -41,6 +41,7 @@ export class WebhookLoad {
   private readonly perThread = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
+  private closed = false;
   private loop?: Promise<void>;
   private next = 0;
   private phase = '';
@@ -68,6 +69,12 @@ export class WebhookLoad {
     this.running = false;
     await this.loop;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops everything now: no new events, no more retries (for cleanup after a failure). */
+  close(): void {
+    this.running = false;
+    this.closed = true;
   }
 
   /**
@@ -131,7 +138,7 @@ export class WebhookLoad {
       } catch (error) {
         sent.lastStatus = (error as Error).name;
       }
-      if (Date.now() - sent.firstSentAt > retryFor) return;
+      if (this.closed || Date.now() - sent.firstSentAt > retryFor) return;
       await sleep(retryDelay);
     }
   }

@@ -38,6 +38,6 @@ export class NotificationsClient {
   }
 
   private request() {
-    return { service: SERVICE, timeoutMs: this.settings.upstreamTimeoutMs };
+    return { service: SERVICE, timeoutMs: this.settings.upstreamTimeoutMs, headers: { authorization: `Bearer ${this.settings.adminToken}` } };
   }
 }

@@ -10,6 +10,8 @@ export const notificationsEnvSchema = z.object({
   ...databaseEnvShape,
   ...encryptionEnvShape,
   NOTIFICATIONS_PORT: portSchema.default(3002),
+  /** Bearer token of the HTTP admin API (OTN settings, token inventory); the same one as thread-ownership's. */
+  ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /**
    * Connections per replica. Each notify commits twice (reserve, outcome) and a commit waits for
    * the WAL flush, so throughput is roughly connections × commits-per-flush: more than the

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ZodPayloadPipe } from '@app/platform';
+import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { AdminTokenGuard, ZodPayloadPipe } from '@app/platform';
 import { pageIdParamSchema, putPageSettingsSchema, type PutPageSettings } from './page-settings.dto.js';
 import { PageSettingsService, type PageSettingsView } from './page-settings.service.js';
 
 /** Admin API: which Pages Meta has granted One-Time Notifications to. */
 @Controller('pages/:pageId/settings')
+@UseGuards(AdminTokenGuard)
 export class PageSettingsController {
   constructor(private readonly pages: PageSettingsService) {}
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
 import { appIdSchema } from '@app/contracts';
 import { ZodPayloadPipe } from '@app/platform';
-import { AdminTokenGuard } from '../admin/admin-token.guard.js';
+import { AdminTokenGuard } from '@app/platform';
 import { AccessService } from './access.service.js';
 
 /**

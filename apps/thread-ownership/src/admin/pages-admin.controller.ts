@@ -3,7 +3,7 @@ import { pageIdSchema } from '@app/contracts';
 import { ZodPayloadPipe } from '@app/platform';
 import { PagesService } from '../pages/pages.service.js';
 import { toPageResponse } from '../pages/page-views.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminTokenGuard } from '@app/platform';
 import { registerPageSchema, type RegisterPageDto } from './admin.dto.js';
 
 /** HTTP admin API for the Page registry. Tokens go in, never come out. */

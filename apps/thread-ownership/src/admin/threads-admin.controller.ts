@@ -3,7 +3,7 @@ import { ErrorCode, pageIdSchema, psidSchema } from '@app/contracts';
 import { DomainError, ZodPayloadPipe } from '@app/platform';
 import { OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository } from '../threads/threads.repository.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminTokenGuard } from '@app/platform';
 import { threadActionSchema, type ThreadActionDto } from './admin.dto.js';
 
 /**

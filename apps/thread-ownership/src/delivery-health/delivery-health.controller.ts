@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { appIdSchema, pageIdSchema } from '@app/contracts';
 import { ZodPayloadPipe } from '@app/platform';
 import { z } from 'zod';
-import { AdminTokenGuard } from '../admin/admin-token.guard.js';
+import { AdminTokenGuard } from '@app/platform';
 import { DeadLetters } from './dead-letters.service.js';
 import { HealthReport } from './health-report.service.js';
 import { UnhealthyApps } from './unhealthy-apps.service.js';

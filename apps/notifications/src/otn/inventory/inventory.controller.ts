@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { pageIdSchema, psidSchema } from '@app/contracts';
-import { ZodPayloadPipe } from '@app/platform';
+import { AdminTokenGuard, ZodPayloadPipe } from '@app/platform';
 import { InventoryService, type TokenInventory } from './inventory.service.js';
 
 /** Admin API: valid tokens per topic and per user of a Page. */
 @Controller('pages/:pageId/tokens')
+@UseGuards(AdminTokenGuard)
 export class InventoryController {
   constructor(private readonly inventory: InventoryService) {}
 

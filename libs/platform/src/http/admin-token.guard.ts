@@ -1,9 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { safeEqual } from '@app/platform';
+import { safeEqual } from '../crypto/token-cipher.js';
 import type { FastifyRequest } from 'fastify';
 
-/** The admin API is for operators: `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant time. */
+/** Admin HTTP APIs are for operators (and the console): `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant time. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(private readonly config: ConfigService) {}
