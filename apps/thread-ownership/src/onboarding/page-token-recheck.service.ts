@@ -1,5 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PageInstallApi } from '@app/graph-api';
+import { PeriodicTask } from '@app/platform';
 import type { PageEntity } from '../pages/page.entity.js';
 import { checkPageToken } from './install-rules.js';
 import { OnboardingConfig } from './onboarding-config.js';
@@ -18,27 +19,24 @@ export interface RecheckResult {
  * `needs_reauth`. Off while onboarding is not configured (debug_token needs the app id).
  */
 @Injectable()
-export class PageTokenRecheck implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PageTokenRecheck.name);
-  private timer?: NodeJS.Timeout;
-
+export class PageTokenRecheck extends PeriodicTask<RecheckResult> {
   constructor(
     private readonly config: OnboardingConfig,
     private readonly shared: SharedServices,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const interval = this.config.recheckIntervalMs;
-    if (!this.config.configured || interval <= 0) return;
-    this.timer = setInterval(() => void this.recheckAll().catch((error: unknown) => this.logger.warn({ err: error }, 'token re-check failed')), interval);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  /** Off while onboarding is not configured (debug_token needs the app id). */
+  protected intervalMs(): number {
+    return this.config.configured ? this.config.recheckIntervalMs : 0;
   }
 
-  async recheckAll(): Promise<RecheckResult> {
+  recheckAll(): Promise<RecheckResult> {
+    return this.runOnce();
+  }
+
+  protected async runPass(): Promise<RecheckResult> {
     const settings = this.config.require();
     const api = new PageInstallApi(this.shared.graph, settings);
     const result: RecheckResult = { checked: 0, flagged: [], skipped: [] };

@@ -1,5 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { PeriodicTask } from '@app/platform';
 import { OwnershipService } from './ownership.service.js';
 
 /**
@@ -7,30 +8,24 @@ import { OwnershipService } from './ownership.service.js';
  * sending check the expiry themselves; the sweep makes sure the previous owner is told on time.
  */
 @Injectable()
-export class IdleExpiryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(IdleExpiryScheduler.name);
-  private timer?: NodeJS.Timeout;
-
+export class IdleExpiryScheduler extends PeriodicTask<number> {
   constructor(
     private readonly ownership: OwnershipService,
     private readonly config: ConfigService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.get<number>('OWNERSHIP_SWEEP_INTERVAL_MS') ?? 30_000);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return this.config.get<number>('OWNERSHIP_SWEEP_INTERVAL_MS') ?? 30_000;
   }
 
-  async sweep(): Promise<number> {
-    try {
-      return await this.ownership.expireIdle();
-    } catch (error) {
-      this.logger.warn({ err: error }, 'idle expiry sweep failed; next run retries');
-      return 0;
-    }
+  /** Returns how many threads lapsed. */
+  sweep(): Promise<number> {
+    return this.runOnce();
+  }
+
+  protected runPass(): Promise<number> {
+    return this.ownership.expireIdle();
   }
 }

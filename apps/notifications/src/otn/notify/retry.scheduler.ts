@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+import { Clock, PeriodicTask } from '@app/platform';
 import { NotificationsSettings } from '../../config/settings.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendLedgerRepository, type PendingSend } from './send-ledger.repository.js';
@@ -12,35 +12,26 @@ const BATCH = 20;
  * Resending is safe: Meta spends a token once, so a duplicate attempt fails instead of sending twice.
  */
 @Injectable()
-export class RetryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RetryScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class RetryScheduler extends PeriodicTask<number> {
   constructor(
     private readonly ledger: SendLedgerRepository,
     private readonly attempts: SendAttempts,
     private readonly settings: NotificationsSettings,
     private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runDue().catch((err: unknown) => this.logger.error({ err }, 'retry run failed')), this.settings.retry.intervalMs);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  protected intervalMs(): number {
+    return this.settings.retry.intervalMs;
   }
 
   /** One pass over the due sends; returns how many were attempted. Callable from tests with a ManualClock. */
   runDue(): Promise<number> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.runOnce();
   }
 
-  private async pass(): Promise<number> {
+  protected async runPass(): Promise<number> {
     const now = this.clock.now();
     const due = await this.ledger.claimDue(now, new Date(now.getTime() + this.settings.retry.leaseMs), BATCH);
     await Promise.all(due.map((send) => this.retry(send)));
