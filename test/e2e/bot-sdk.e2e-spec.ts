@@ -117,6 +117,13 @@ describe('bot SDK', () => {
     expect(info.num_redelivered).toBe(0);
   });
 
+  it('fails start() with a clear message, after consumerWaitMs, when there is nothing to bind to', async () => {
+    const lonely = await connectBot('lonely', { prefix: `${prefix}x`, consumerWaitMs: 800 });
+    const started = Date.now();
+    await expect(lonely.start()).rejects.toThrow(/bot-lonely .* does not exist: is the suite running, and app lonely registered on a Page/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+  });
+
   it('reports why an event failed on <p>.health.<appId> before giving it back', async () => {
     const reports: unknown[] = [];
     const sub = nc.subscribe(`${prefix}.health.flaky`, { callback: (_e, m) => void reports.push(m.json()) });

@@ -46,7 +46,8 @@ describe('thread ownership', () => {
       routingRules: [{ match: { ref: 'survey-2026' }, appId: 'survey' }],
       apps: [{ appId: 'sales' }, { appId: 'support', canTake: true }, { appId: 'survey' }, { appId: 'retired', subscribed: false }],
     });
-    const connection = { servers: suite.env.natsUrl, prefix: suite.env.prefix };
+    // Generous request timeout: 50 concurrent handovers on a loaded 2-core CI machine must not time out.
+    const connection = { servers: suite.env.natsUrl, prefix: suite.env.prefix, requestTimeoutMs: 30_000 };
     sales = await RecordingBot.start({ appId: 'sales', ...connection });
     support = await RecordingBot.start({ appId: 'support', ...connection });
     survey = await RecordingBot.start({ appId: 'survey', ...connection });
@@ -111,7 +112,7 @@ describe('thread ownership', () => {
     });
     const outcomes = await Promise.allSettled(calls);
     const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code);
-    expect(new Set(refused).size <= 2 && refused.every((c) => [ErrorCode.NotThreadOwner, ErrorCode.NotAllowed].includes(c))).toBe(true);
+    expect(refused.filter((c) => c !== ErrorCode.NotThreadOwner && c !== ErrorCode.NotAllowed)).toEqual([]);
 
     const audit = (await db.query('SELECT action, from_app_id, to_app_id FROM thread_ownership.ownership_change WHERE page_id = $1 AND psid = $2 AND action <> $3 ORDER BY id', [PAGE_ID, psid, 'request'])).rows;
     const succeeded = outcomes.filter((o) => o.status === 'fulfilled').length;

@@ -130,17 +130,18 @@ export class Bot {
         if (isPermissionError(error)) throw new Error(`NATS refused to let bot ${this.appId} read its consumer ${durable}: check its user and permissions (${(error as Error).message})`);
         if (!isNotFound(error)) throw error;
       }
-      if (mayCreate) mayCreate = await this.tryCreate(stream, durable);
-      if (mayCreate) continue;
+      const outcome = mayCreate ? await this.tryCreate(stream, durable) : 'forbidden';
+      if (outcome === 'created') continue;
+      if (outcome === 'forbidden') mayCreate = false;
       if (Date.now() > deadline) {
-        throw new Error(`consumer ${durable} does not exist on ${stream} and this bot may not create it: register app ${this.appId} on a Page (the suite creates it)`);
+        throw new Error(`consumer ${durable} (stream ${stream}) does not exist${mayCreate ? '' : ' and this bot may not create it'}: is the suite running, and app ${this.appId} registered on a Page? (the suite creates it)`);
       }
       await pause(250);
     }
   }
 
-  /** True when the consumer now exists; false when this bot is not allowed to create it (or the stream is missing). */
-  private async tryCreate(stream: string, durable: string): Promise<boolean> {
+  /** `forbidden`: this bot may not manage consumers; `missing`: no stream yet (the suite is not up). */
+  private async tryCreate(stream: string, durable: string): Promise<'created' | 'forbidden' | 'missing'> {
     const { maxDeliver, ackWaitMs } = this.options.consumerDefaults;
     const config: Partial<ConsumerConfig> = {
       durable_name: durable,
@@ -156,10 +157,10 @@ export class Bot {
     try {
       const jsm = await jetstreamManager(this.nc, { checkAPI: false });
       await jsm.consumers.add(stream, config as ConsumerConfig);
-      return true;
+      return 'created';
     } catch (error) {
-      if (isPermissionError(error)) return false;
-      if (isNotFound(error)) return true; // stream not there yet (suite booting): retry the lookup
+      if (isPermissionError(error)) return 'forbidden';
+      if (isNotFound(error)) return 'missing';
       throw error;
     }
   }
@@ -174,7 +175,8 @@ export class Bot {
     if (Object.keys(wanted).length === 0) return;
     try {
       const jsm = await jetstreamManager(this.nc, { checkAPI: false });
-      await jsm.consumers.update(stream, durable, wanted);
+      const updated = await jsm.consumers.update(stream, durable, wanted);
+      this.ackWaitMs = millis(updated.config.ack_wait ?? 0);
     } catch (error) {
       this.options.logger.warn('could not retune the consumer (the suite owns its settings)', { durable, wanted, error: String(error) });
     }

@@ -11,6 +11,7 @@ export interface FaultWorldOptions {
   name?: string;
   logLevel?: string;
   env?: SuiteProcessOptions['env'];
+  nodeArgs?: SuiteProcessOptions['nodeArgs'];
   /** Keep the temp dir (logs, stores) after stop, e.g. to read the logs of a failed run. */
   keep?: boolean;
 }
@@ -48,6 +49,7 @@ export class FaultWorld {
         databaseUrl: postgres.urlFor('mho'),
         logLevel: options.logLevel,
         env: options.env,
+        nodeArgs: options.nodeArgs,
       });
       return new FaultWorld(dir, nats, postgres, suite, keep);
     } catch (error) {

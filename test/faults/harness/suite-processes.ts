@@ -28,6 +28,8 @@ export interface SuiteProcessOptions {
   logLevel?: string;
   /** Extra variables for every service (e.g. OUTBOX_RELAY_INTERVAL_MS). */
   env?: Record<string, string>;
+  /** Extra `node` flags for every service (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 export class SuiteService {
@@ -187,7 +189,7 @@ export class SuiteProcesses {
       const child = new ManagedChild({
         name,
         command: process.execPath,
-        args: [script],
+        args: [...(this.options.nodeArgs ?? []), script],
         cwd: root,
         env: common,
         logFile: resolve(this.options.dir, `${name}.log`),

@@ -103,14 +103,14 @@ export class UnhealthyApps {
     let returned = 0;
     for (const thread of await this.repository.ownedThreads(appId, pageIds)) {
       const view = await this.pages.get(thread.pageId);
-      const ids = await this.threads.inThreadTransaction(thread.pageId, thread.psid, async (tx) => {
+      const messages = await this.threads.inThreadTransaction(thread.pageId, thread.psid, async (tx) => {
         if (tx.thread.ownerAppId !== appId) return [];
         returned += 1;
         if (this.ownership.hasLapsed(tx)) return this.ownership.lapse(tx, view);
         const toAppId = returnTarget(view, appId);
         return this.ownership.changeOwner(tx, view, { action: 'bot_unhealthy', actorAppId: null, toAppId, metadata: UNHEALTHY_METADATA, notice: 'pass_thread_control' });
       });
-      await this.outbox.publishNow(ids);
+      await this.outbox.publishNow(messages);
     }
     return returned;
   }
