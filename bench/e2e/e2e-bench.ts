@@ -93,6 +93,12 @@ interface StepResult {
   http: LatencySummary;
   /** Cores used by each process during the step (load only, not the drain). */
   cpu: Record<string, number>;
+  /**
+   * CPU time (ms) the suite (4 services + NATS + PostgreSQL, not the bots or the load generator)
+   * spent per delivered event, over the step and its drain: the machine-independent cost. On a
+   * dedicated 2-core machine, 2,000 / this is an upper bound on the events per second.
+   */
+  suiteCpuMsPerEvent: number;
   sustainable: boolean;
 }
 
@@ -102,6 +108,12 @@ interface Soak {
   series: MemorySeries[];
   perMinute: Array<{ minute: number; p50: number; p99: number; count: number }>;
 }
+
+/** CPU ms used by the suite's processes (not the bots, not the load generator) from cores × wall time. */
+const suiteCpuMs = (cores: Record<string, number>, wallMs: number) =>
+  Object.entries(cores)
+    .filter(([name]) => !name.startsWith('bot ') && name !== 'load generator')
+    .reduce((sum, [, c]) => sum + c * wallMs, 0);
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -183,6 +195,7 @@ async function main(): Promise<void> {
       const result: LoadResult = await load.run({ tag, rate, durationMs: seconds * 1000 });
       const cpu = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
       const drainMs = await drain(tag, result.ok, DRAIN_TIMEOUT_MS);
+      const whole = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
       const taken = [];
       for (const bot of bots) taken.push(await bot.take(tag));
       const latencies = taken.flatMap((t) => t.latency);
@@ -206,11 +219,12 @@ async function main(): Promise<void> {
         latency,
         http,
         cpu,
+        suiteCpuMsPerEvent: suiteCpuMs(whole, Date.now() - wallStart) / Math.max(1, delivered),
         sustainable: result.failed === 0 && delivered >= result.ok && drainMs <= DRAIN_LIMIT_MS && latency.p99 < SUSTAINABLE_P99_MS,
       };
       log(
         `${tag}: ${rate}/s offered, ${result.achievedRate.toFixed(0)}/s sent, ${result.ok}/${result.sent} accepted, ${delivered} delivered (+${step.redelivered} redelivered), ` +
-          `${step.deliveredPerSecond.toFixed(0)}/s delivered incl. drain; latency p50 ${fmtMs(latency.p50)} p99 ${fmtMs(latency.p99)} p99.9 ${fmtMs(latency.p999)} ` +
+          `${step.deliveredPerSecond.toFixed(0)}/s delivered incl. drain, suite CPU ${step.suiteCpuMsPerEvent.toFixed(2)} ms/event; latency p50 ${fmtMs(latency.p50)} p99 ${fmtMs(latency.p99)} p99.9 ${fmtMs(latency.p999)} ` +
           `max ${fmtMs(latency.max)} ms, drain ${drainMs} ms, HTTP p50 ${fmtMs(http.p50)} p99 ${fmtMs(http.p99)} ms, gen lag ${result.maxLagMs.toFixed(0)} ms, sustainable: ${step.sustainable}`,
       );
       log(`  cpu (cores): ${Object.entries(cpu).map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -254,6 +268,7 @@ async function main(): Promise<void> {
       const result = await load.run({ tag: 'soak', rate: soakRate, durationMs: config.soakSeconds * 1000 });
       const cpu = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
       const drainMs = await drain('soak', result.ok, DRAIN_TIMEOUT_MS);
+      const whole = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
       const series = sampler.stop();
       const taken = [];
       for (const bot of bots) taken.push(await bot.take('soak'));
@@ -283,6 +298,7 @@ async function main(): Promise<void> {
         latency,
         http: summarize(result.httpMs),
         cpu,
+        suiteCpuMsPerEvent: suiteCpuMs(whole, Date.now() - wallStart) / Math.max(1, latencies.length),
         sustainable: result.failed === 0 && latencies.length >= result.ok && drainMs <= DRAIN_LIMIT_MS,
       };
       soak = { step, memory: summarizeMemory(series), series, perMinute };
@@ -344,14 +360,14 @@ interface Results {
 
 function markdown(r: Results): string {
   const row = (s: StepResult) =>
-    `| ${s.rate.toLocaleString('en-US')} | ${s.durationS} s | ${s.achievedRate.toFixed(0)} | ${s.accepted}/${s.sent} | ${s.delivered} | ${s.redelivered} | ${s.deliveredPerSecond.toFixed(0)} | ${fmtMs(s.latency.p50)} | ${fmtMs(s.latency.p90)} | ${fmtMs(s.latency.p99)} | ${fmtMs(s.latency.p999)} | ${fmtMs(s.latency.max)} | ${fmtMs(s.http.p50)} / ${fmtMs(s.http.p99)} | ${(s.drainMs / 1000).toFixed(1)} s | ${s.sustainable ? 'yes' : 'no'} |`;
+    `| ${s.rate.toLocaleString('en-US')} | ${s.durationS} s | ${s.achievedRate.toFixed(0)} | ${s.accepted}/${s.sent} | ${s.delivered} | ${s.redelivered} | ${s.deliveredPerSecond.toFixed(0)} | ${fmtMs(s.latency.p50)} | ${fmtMs(s.latency.p90)} | ${fmtMs(s.latency.p99)} | ${fmtMs(s.latency.p999)} | ${fmtMs(s.latency.max)} | ${fmtMs(s.http.p50)} / ${fmtMs(s.http.p99)} | ${(s.drainMs / 1000).toFixed(1)} s | ${s.suiteCpuMsPerEvent.toFixed(2)} | ${s.sustainable ? 'yes' : 'no'} |`;
   const allSteps = [...r.steps, ...r.search].sort((a, b) => a.rate - b.rate);
   const cpuNames = Object.keys(r.steps[0]?.cpu ?? {});
   const lines = [
     `Run ${r.startedAt} → ${r.finishedAt}; machine ${JSON.stringify(r.machine)}`,
     '',
-    '| offered events/s | duration | sent/s | accepted/sent | delivered (messaging) | redelivered | delivered/s incl. drain | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | HTTP p50 / p99 ms | drain | sustainable |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|',
+    '| offered events/s | duration | sent/s | accepted/sent | delivered (messaging) | redelivered | delivered/s incl. drain | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | HTTP p50 / p99 ms | drain | suite CPU ms/event | sustainable |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|',
     ...allSteps.map(row),
     '',
     `Highest sustainable rate tried: ${r.maxSustainable.toLocaleString('en-US')} events/s.`,
