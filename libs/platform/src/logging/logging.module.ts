@@ -43,6 +43,8 @@ export class LoggingModule {
             serializers: { req: (req: { url?: unknown }) => (typeof req.url === 'string' ? Object.assign(req, { url: redactUrl(req.url) }) : req) },
             customProps: (req) => ({ correlationId: req.headers['x-correlation-id'] }),
             autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            // A webhook POST per Meta event: successful requests are debug, failures stay visible.
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
           },
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
