@@ -18,7 +18,16 @@ export class OutboxRepository {
       .find({ where: { publishedAt: IsNull(), createdAt: LessThan(createdBefore) }, order: { id: 'ASC' }, take: limit });
   }
 
+  /**
+   * Asynchronous commit: if a crash loses this mark, the relay publishes the rows again and
+   * JetStream drops the repeats (same message ids), so it need not wait for the WAL flush.
+   */
   async markPublished(ids: string[], at: Date): Promise<void> {
-    if (ids.length > 0) await this.dataSource.getRepository(OutboxEntity).update({ id: In(ids) }, { publishedAt: at });
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true))
+       UPDATE thread_ownership.outbox SET published_at = $1 WHERE id = ANY($2::bigint[]) AND EXISTS (SELECT 1 FROM cfg)`,
+      [at, ids],
+    );
   }
 }

@@ -47,9 +47,11 @@ export class ThreadTx {
     this.isNew = thread.version === 0;
   }
 
+  /** Writes the locked row back (an UPDATE by key: `save()` would SELECT it first). */
   async saveThread(): Promise<void> {
     this.thread.version += 1;
-    await this.manager.getRepository(ThreadEntity).save(this.thread);
+    const { pageId, psid, ...changes } = this.thread;
+    await this.manager.getRepository(ThreadEntity).update({ pageId, psid }, changes);
   }
 
   async audit(change: NewOwnershipChange): Promise<void> {
@@ -119,7 +121,11 @@ export class ThreadsRepository {
    */
   async recordRouting(r: RoutingRecord): Promise<'routed' | 'duplicate' | 'stale'> {
     const rows: Array<{ updated: string; seen: boolean }> = await this.dataSource.query(
-      `WITH upd AS (
+      // Asynchronous commit for this one statement: the durable fact is the event in JetStream,
+      // acked only after this returns; losing this row in a database crash costs nothing (the
+      // event was already delivered), so routing need not wait for the WAL flush.
+      `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
+       upd AS (
          UPDATE thread_ownership.thread
             SET last_event_seq = GREATEST(last_event_seq, $4),
                 last_activity_at = CASE WHEN $5 THEN $3 ELSE last_activity_at END,
@@ -131,7 +137,7 @@ export class ThreadsRepository {
          INSERT INTO thread_ownership.routed_event (event_id, owner_app_id, routed_at)
          SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM upd)
          ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-       SELECT (SELECT count(*) FROM upd) AS updated,
+       SELECT (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM cfg) AS cfg,
               EXISTS (SELECT 1 FROM thread_ownership.routed_event WHERE event_id = $1) AS seen`,
       [r.eventId, r.ownerAppId, r.now, r.streamSeq, r.activity, r.expiresAt, r.pageId, r.psid, r.version],
     );
