@@ -10,7 +10,7 @@ export const eventsDurable = (partition: number): string => `notifications-${par
  * The EVENTS stream (`events.webhook.>`), one durable per partition, each with one message in
  * flight across all replicas. A thread always hashes to the same partition, so its events are
  * processed strictly in stream order ("processed up to sequence N for this thread" then really
- * means every earlier event of the thread is processed too), while the 16 partitions run in
+ * means every earlier event of the thread is processed too), while the partitions run in
  * parallel: a single ordered consumer is bounded by one commit per event (~150–250 events/s
  * here) and its lag would turn into TIMEOUTs for window questions. Same layout as the
  * thread-ownership routing consumers. Started in onApplicationBootstrap, after the migrations.

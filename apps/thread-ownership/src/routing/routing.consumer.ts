@@ -16,8 +16,9 @@ export class RoutingConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (let partition = 0; partition < EVENT_PARTITIONS; partition++) {
-      await this.consumers.start({
+    const partitions = Array.from({ length: EVENT_PARTITIONS }, (_, partition) => partition);
+    await Promise.all(partitions.map((partition) =>
+      this.consumers.start({
         stream: 'EVENTS',
         durable: `thread-ownership-routing-${partition}`,
         filterSubject: webhookEventSubject(partition),
@@ -25,7 +26,7 @@ export class RoutingConsumer implements OnApplicationBootstrap {
         maxAckPending: 1,
         ackWaitMs: 30_000,
         handle: (envelope, meta) => this.routing.route(envelope, meta),
-      });
-    }
+      }),
+    ));
   }
 }
