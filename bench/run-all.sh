@@ -14,6 +14,7 @@ wanted=("$@")
 summary=()
 status=0
 for dir in bench/*/; do
+  dir=${dir%/}
   name=$(basename "$dir")
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
   flags_var="BENCH_$(echo "$name" | tr '[:lower:]-' '[:upper:]_')_FLAGS"

@@ -4,6 +4,11 @@
  */
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
+/** 25 ms, 1.5 s, 210 s. */
+const msLabel = (ms: number) => {
+  const digits = (v: number, small: boolean) => (Number.isInteger(v) ? String(v) : v.toFixed(small ? 1 : 0));
+  return ms < 1000 ? `${digits(ms, ms < 10)} ms` : `${digits(ms / 1000, ms < 10_000)} s`;
+};
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 interface Frame {
@@ -16,7 +21,7 @@ interface Frame {
 }
 
 function frame(width = 760, height = 380): Frame {
-  return { width, height, left: 64, right: 180, top: 40, bottom: 48 };
+  return { width, height, left: 72, right: 180, top: 40, bottom: 48 };
 }
 
 function svg(f: Frame, title: string, body: string[]): string {
@@ -42,7 +47,7 @@ export function latencyChart(rows: Array<{ rate: number; p50: number; p99: numbe
   const body: string[] = [];
   for (let d = lo; d <= hi; d *= 10) {
     body.push(`<line x1="${f.left}" x2="${f.left + plotW}" y1="${y(d)}" y2="${y(d)}" stroke="#ddd"/>`);
-    body.push(`<text x="${f.left - 6}" y="${y(d) + 4}" text-anchor="end">${d >= 1 ? d : d.toFixed(1)} ms</text>`);
+    body.push(`<text x="${f.left - 6}" y="${y(d) + 4}" text-anchor="end">${msLabel(d)}</text>`);
   }
   body.push(`<line x1="${f.left}" x2="${f.left}" y1="${f.top}" y2="${f.top + plotH}" stroke="#333"/>`);
   body.push(`<line x1="${f.left}" x2="${f.left + plotW}" y1="${f.top + plotH}" y2="${f.top + plotH}" stroke="#333"/>`);
@@ -59,7 +64,8 @@ export function latencyChart(rows: Array<{ rate: number; p50: number; p99: numbe
     body.push(`<polyline points="${points}" fill="none" stroke="${COLORS[s]}" stroke-width="2"/>`);
     rows.forEach((r, i) => {
       body.push(`<circle cx="${x(i)}" cy="${y(pick(r))}" r="3.5" fill="${COLORS[s]}"/>`);
-      body.push(`<text x="${x(i) + 6}" y="${y(pick(r)) - 5}" fill="${COLORS[s]}" font-size="10">${pick(r).toFixed(pick(r) >= 100 ? 0 : 1)}</text>`);
+      // Values of p50 below the point, p99 above it; p99.9 is read from the legend and the table.
+      if (s < 2) body.push(`<text x="${x(i) + 6}" y="${y(pick(r)) + (s === 0 ? 14 : -6)}" fill="${COLORS[s]}" font-size="10">${msLabel(pick(r))}</text>`);
     });
     body.push(`<rect x="${f.width - f.right + 16}" y="${f.top + s * 20}" width="12" height="12" fill="${COLORS[s]}"/>`);
     body.push(`<text x="${f.width - f.right + 34}" y="${f.top + s * 20 + 10}">${name}</text>`);

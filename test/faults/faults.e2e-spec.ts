@@ -18,9 +18,10 @@ import { WebhookLoad } from './harness/webhook-load.js';
  * no thread had two owners, no OTN token was spent twice, and the suite is healthy and serving.
  *
  * Two sets: `npm test` runs the light one (ingress, thread-ownership, NATS, PostgreSQL: every hop
- * a webhook is stored or routed through; about 2.5 minutes), `npm run faults` (FAULTS_SET=full)
- * all seven, about 5 minutes: each fault that kills a process holding an unacked message waits
- * out the 30 s JetStream ack wait of the services' consumers before that message is redelivered.
+ * a webhook is stored or routed through; about 3 minutes on 2 cores), `npm run faults`
+ * (FAULTS_SET=full) all seven, 3–5 minutes: each fault that kills a process holding an unacked
+ * message waits out the 30 s JetStream ack wait of the services' consumers before that message is
+ * redelivered, and a busy machine stretches the services' restarts.
  *
  * Knobs (environment): FAULTS_SET (light | full), FAULTS_RATE (events/s, 50), FAULTS_REPLY_EVERY
  * (the owner bot replies to one message in n, 3), FAULTS_THREADS
@@ -43,8 +44,8 @@ const DRAIN_CAP_MS = 150_000;
 
 interface Fault {
   name: string;
-  /** Breaks something and repairs it; resolves when the repair has been started. */
-  inject(world: FaultWorld): Promise<void>;
+  /** Breaks something and repairs it; resolves when the repair has been started (optionally with a note for the table). */
+  inject(world: FaultWorld): Promise<string | void>;
   /** OTN opt-ins and notifies during this fault (not when the emulator, which holds the tokens, is killed). */
   otn: boolean;
   /** Part of the light set that `npm test` runs. */
@@ -76,13 +77,15 @@ const FAULTS: Fault[] = [
       if (added.status !== 201) throw new Error(`could not inject the Graph fault: HTTP ${added.status}`);
       await sleep(4000);
       await fetch(url, { method: 'DELETE' });
+      const { calls } = (await (await fetch(`${world.suite.emulatorUrl}/_emulator/calls`)).json()) as { calls: Array<{ injected: boolean }> };
+      return `${calls.filter((c) => c.injected).length} Graph calls answered 500`;
     },
   },
 ];
 
 describe.sequential('fault injection (dedicated NATS + PostgreSQL, services as processes)', () => {
   let world: FaultWorld;
-  let bots: FaultBot[] = [];
+  const bots: FaultBot[] = [];
   let load: WebhookLoad;
   let user: UserSimulator;
   const reports: FaultReport[] = [];
@@ -126,7 +129,7 @@ describe.sequential('fault injection (dedicated NATS + PostgreSQL, services as p
       await sleep(PHASE_MS);
       otn?.fire(25_000);
       const faultAt = Date.now();
-      await fault.inject(world);
+      const note = (await fault.inject(world)) ?? undefined;
       await world.suite.waitAllHealthy(90_000).catch(() => undefined);
       const recoveryMs = Date.now() - faultAt;
       await sleep(PHASE_MS);
@@ -151,6 +154,7 @@ describe.sequential('fault injection (dedicated NATS + PostgreSQL, services as p
         drainMs,
         healthyAfter: Object.values(health).every(Boolean),
         newTrafficFlows: newTrafficFlows && probe.every((e) => e.acceptedAt !== undefined),
+        note,
       };
       reports.push(report);
 

@@ -37,6 +37,8 @@ export interface FaultReport {
   healthyAfter: boolean;
   /** A burst sent after the fault reached its owner bot. */
   newTrafficFlows: boolean;
+  /** What the fault did, when it is not obvious (e.g. how many Graph calls failed). */
+  note?: string;
 }
 
 function deliveriesByMid(bots: FaultBot[], mids: Set<string>): Map<string, Delivery[]> {
@@ -194,6 +196,7 @@ export function formatReports(reports: FaultReport[]): string {
     ['drain s', (r) => (r.drainMs / 1000).toFixed(1)],
     ['healthy', (r) => (r.healthyAfter ? 'yes' : 'NO')],
     ['new traffic', (r) => (r.newTrafficFlows ? 'yes' : 'NO')],
+    ['note', (r) => r.note ?? ''],
   ];
   const cells = [columns.map(([title]) => title), ...reports.map((r) => columns.map(([, cell]) => cell(r)))];
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
