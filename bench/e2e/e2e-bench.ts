@@ -128,6 +128,9 @@ function capture(command: string, args: string[]): string {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = os.loadavg();
+  // The tree the services were built from (run.sh builds just before): recorded now, not at the end.
+  const commit = capture('git', ['rev-parse', '--short', 'HEAD']);
+  const uncommittedFiles = capture('git', ['status', '--porcelain']).split('\n').filter(Boolean).length;
   log(`e2e benchmark: ${JSON.stringify(config)}`);
   const profileDir = join(os.tmpdir(), `mho-bench-profiles-${process.pid}`);
   const world = await FaultWorld.start({
@@ -326,8 +329,8 @@ async function main(): Promise<void> {
       node: process.version,
       nats: capture(NATS_SERVER_BIN, ['--version']),
       postgres: capture('postgres', ['--version']),
-      commit: capture('git', ['rev-parse', '--short', 'HEAD']),
-      uncommittedFiles: capture('git', ['status', '--porcelain']).split('\n').filter(Boolean).length,
+      commit,
+      uncommittedFiles,
       loadAverageBefore: loadBefore,
       loadAverageAfter: os.loadavg(),
     };
