@@ -9,6 +9,8 @@ import { Bot, ErrorCode, RpcError, type BotEventDelivered } from '@app/bot-sdk';
  */
 interface Samples {
   latency: number[];
+  /** Of the same samples: due time → stored for the bot (ingress, JetStream, routing). */
+  routed: number[];
   /** Handler times (ms since epoch) of the same samples, for time series. */
   at: number[];
   standby: number;
@@ -21,7 +23,7 @@ let passes = 0;
 
 const samples = (tag: string): Samples => {
   let entry = byTag.get(tag);
-  if (!entry) byTag.set(tag, (entry = { latency: [], at: [], standby: 0, redelivered: 0 }));
+  if (!entry) byTag.set(tag, (entry = { latency: [], routed: [], at: [], standby: 0, redelivered: 0 }));
   return entry;
 };
 const textOf = (event: BotEventDelivered) => String((event.event.message as { text?: unknown } | undefined)?.text ?? '');
@@ -36,6 +38,7 @@ bot.onMessaging(async (event, ctx) => {
     return;
   }
   entry.latency.push(now - event.timestamp);
+  entry.routed.push(ctx.storedAt - event.timestamp);
   entry.at.push(now);
   if (text.endsWith('|pass')) {
     await bot.suite.passThreadControl({ pageId: event.pageId, psid: event.psid, targetAppId: otherAppId }).catch((error: unknown) => {
@@ -55,7 +58,7 @@ process.on('message', (message: { type: string; tag?: string }) => {
     process.send!({ type: 'count', tag: message.tag, messaging: entry?.latency.length ?? 0, standby: entry?.standby ?? 0, passes });
   } else if (message.type === 'take') {
     if (message.tag !== undefined) byTag.delete(message.tag);
-    process.send!({ type: 'taken', tag: message.tag, latency: entry?.latency ?? [], at: entry?.at ?? [], standby: entry?.standby ?? 0, redelivered: entry?.redelivered ?? 0 });
+    process.send!({ type: 'taken', tag: message.tag, latency: entry?.latency ?? [], routed: entry?.routed ?? [], at: entry?.at ?? [], standby: entry?.standby ?? 0, redelivered: entry?.redelivered ?? 0 });
   } else if (message.type === 'stop') {
     void bot.close().finally(() => process.exit(0));
   }

@@ -5,6 +5,8 @@ import { onProcessExit } from '../../test/faults/harness/processes.js';
 
 export interface TakenSamples {
   latency: number[];
+  /** Due time → stored for the bot: the part of `latency` spent before the bot's own consumer. */
+  routed: number[];
   at: number[];
   standby: number;
   redelivered: number;

@@ -1,5 +1,7 @@
-import { ErrorCode, PAGE_INBOX_APP_ID, RpcError } from '@app/contracts';
-import { ManualClock } from '@app/platform';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { ErrorCode, PAGE_INBOX_APP_ID, RpcError, streamName, webhookEventStoredSchema } from '@app/contracts';
+import { counter, ManualClock } from '@app/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
@@ -19,6 +21,9 @@ const codeOf = async (promise: Promise<unknown>) => {
  * Issue 4: the handover protocol under real NATS and PostgreSQL, with two replicas of the
  * thread-ownership service sharing the routing work.
  */
+/** The routing service's own counter (same process, same registry). */
+const routed = counter({ name: 'routing_events_total', help: 'Webhook events routed to bots', labelNames: ['kind', 'outcome', 'path'] });
+
 describe('thread ownership', () => {
   const clock = new ManualClock(new Date());
   let suite: RunningSuite;
@@ -131,6 +136,33 @@ describe('thread ownership', () => {
       expect(got.ownerAppId).toBe(to.bot.appId);
       await from.waitFor('standby', (e) => e.psid === psid && textOf(e) === `round ${round}`, `round ${round}`);
     }
+  });
+
+  it('routes a redelivered event by the owner it was stored under, without claiming the thread again', async () => {
+    const psid = await openThread('first words'); // claims the idle thread for sales
+    const { rows } = await db.query('SELECT last_event_seq, version FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid]);
+    const [seq, versionBefore] = [Number(rows[0].last_event_seq), Number(rows[0].version)];
+    await sales.suite.releaseThreadControl({ pageId: PAGE_ID, psid });
+    expect(await ownerRow(psid)).toBeNull();
+    const audited = async () => Number((await db.query('SELECT count(*) FROM thread_ownership.ownership_change WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0].count);
+    const auditBefore = await audited();
+
+    // The stored event, delivered again exactly as the routing consumer would after a crash before its ack.
+    const nc = await connect({ servers: suite.env.natsUrl });
+    const stored = await (await jetstreamManager(nc)).streams.getMessage(streamName(suite.env.prefix, 'EVENTS'), { seq });
+    await nc.close();
+    const envelope = webhookEventStoredSchema.parse(stored!.json());
+    expect(envelope.psid).toBe(psid);
+    const owned = async () => (await routed.get()).values.filter((v) => v.labels.outcome === 'owned').reduce((sum, v) => sum + v.value, 0);
+    const ownedBefore = await owned();
+    const { RoutingService } = await import('../../apps/thread-ownership/src/routing/routing.service.js');
+    await suite.apps[0]!.get(RoutingService).route(envelope, { subject: stored!.subject, streamSeq: seq, deliveryCount: 2 });
+
+    expect(await owned()).toBe(ownedBefore + 1); // routed as owned (by sales), although the thread is idle now
+    expect(await ownerRow(psid)).toBeNull(); // the redelivery did not claim the idle thread a second time
+    expect(await audited()).toBe(auditBefore);
+    const after = (await db.query('SELECT version FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0];
+    expect(Number(after.version)).toBe(versionBefore + 1); // the release only
   });
 
   it("delivers one thread's events in the order Meta sent them", async () => {

@@ -7,11 +7,11 @@ import { InitThreadOwnership1764072000000 } from './migrations/1764072000000-Ini
 import { OwnershipPositionsAndRules1764075600000 } from './migrations/1764075600000-OwnershipPositionsAndRules.js';
 import { PageTokenStatusAndOnboarding1764079200000 } from './migrations/1764079200000-PageTokenStatusAndOnboarding.js';
 import { DeliveryHealth1764090000000 } from './migrations/1764090000000-DeliveryHealth.js';
+import { DropRoutedEvent1764100000000 } from './migrations/1764100000000-DropRoutedEvent.js';
 import { OnboardingStateEntity } from './onboarding/onboarding-state.entity.js';
 import { PageAppEntity } from './pages/page-app.entity.js';
 import { PageEntity } from './pages/page.entity.js';
 import { SentMessageEntity } from './outbound/sent-message.entity.js';
-import { RoutedEventEntity } from './routing/routed-event.entity.js';
 import { OwnershipChangeEntity } from './threads/ownership-change.entity.js';
 import { ThreadEntity } from './threads/thread.entity.js';
 
@@ -22,8 +22,8 @@ export function threadOwnershipDataSourceOptions(url: string): DataSourceOptions
   return appDataSourceOptions({
     url,
     schema: THREAD_OWNERSHIP_SCHEMA,
-    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, RoutedEventEntity, OutboxEntity, SentMessageEntity, OnboardingStateEntity, BotHealthEntity, DeliveryErrorEntity],
-    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000, DeliveryHealth1764090000000],
+    entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, OutboxEntity, SentMessageEntity, OnboardingStateEntity, BotHealthEntity, DeliveryErrorEntity],
+    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000, DeliveryHealth1764090000000, DropRoutedEvent1764100000000],
   });
 }
 

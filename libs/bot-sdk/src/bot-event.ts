@@ -6,6 +6,8 @@ export interface BotContext {
   idempotencyKey: string;
   /** How many times this event was delivered (1 = first time). */
   deliveryCount: number;
+  /** When the suite stored the event for this bot (ms since the epoch): routing is done by then. */
+  storedAt: number;
   /** Reply in this thread (only the owner may; see RpcError NOT_THREAD_OWNER). */
   reply(message: OutgoingMessage | string): Promise<SendResult>;
 }

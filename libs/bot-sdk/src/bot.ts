@@ -248,6 +248,7 @@ export class Bot {
     return {
       idempotencyKey: event.idempotencyKey,
       deliveryCount: message.info.deliveryCount,
+      storedAt: Math.floor(message.info.timestampNanos / 1e6),
       reply: (reply) =>
         this.suite.send({ pageId: event.pageId, psid: event.psid, message: typeof reply === 'string' ? { text: reply } : reply }),
     };

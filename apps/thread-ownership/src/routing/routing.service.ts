@@ -18,11 +18,12 @@ const routed = counter({ name: 'routing_events_total', help: 'Webhook events rou
 
 /**
  * Decides, for each stored webhook event, who owned its thread when the event was stored, and
- * delivers it: that owner on `messaging`, every other bot on `standby`. The decision is recorded
- * with the event id, so a redelivery is routed identically.
+ * delivers it: that owner on `messaging`, every other bot on `standby`. The decision follows from
+ * the thread's audit log and stream positions alone, so a redelivery is routed identically; the
+ * thread's `last_event_seq` marks how far it was routed (a thread's events are routed in order).
  *
- * Fast path (the common case): the owner comes from the cache and one conditional write records
- * the event. Locked path: anything that changes ownership (an idle thread claimed, a lapse, Meta's
+ * Fast path (the common case): the owner comes from the cache (filled by one unlocked read on a
+ * miss) and one conditional write records the event. Locked path: anything that changes ownership (an idle thread claimed, a lapse, Meta's
  * own handovers) or a cache miss/mismatch runs under the thread's row lock.
  */
 @Injectable()
@@ -56,13 +57,11 @@ export class RoutingService {
 
   /** Returns the owner, or undefined when the locked path must decide. */
   private async tryFastPath(envelope: WebhookEventStored, meta: DeliveryMeta, view: PageView): Promise<string | null | undefined> {
-    const cached = this.cache.get(envelope.pageId, envelope.psid);
+    const cached = this.cache.get(envelope.pageId, envelope.psid) ?? (await this.loadIntoCache(envelope.pageId, envelope.psid));
     if (!cached || !this.fastPathApplies(cached, envelope, meta, view)) return undefined;
     const now = this.clock.now();
     const activity = isUserInteraction(envelope) && cached.ownerAppId !== null;
-    const outcome = await this.threads.recordRouting({
-      eventId: envelope.eventId,
-      ownerAppId: cached.ownerAppId,
+    const recorded = await this.threads.recordRouting({
       pageId: envelope.pageId,
       psid: envelope.psid,
       streamSeq: meta.streamSeq,
@@ -71,12 +70,24 @@ export class RoutingService {
       activity,
       expiresAt: activity ? this.ownership.expiryFrom(now) : null,
     });
-    if (outcome === 'routed') {
+    if (recorded) {
       if (activity) cached.expiresAt = this.ownership.expiryFrom(now).getTime();
       return cached.ownerAppId;
     }
     this.cache.forget(envelope.pageId, envelope.psid);
-    return undefined; // stale view or a redelivery: the locked path reads the truth
+    return undefined; // a stale view or a redelivery: the locked path reads the truth
+  }
+
+  /**
+   * A cache miss (first event after a restart or after an ownership change) reads the row without
+   * locking it: the fast path's write is conditional on the version read, so an unlocked read is
+   * as safe as a locked one and costs one statement instead of a whole locked transaction.
+   */
+  private async loadIntoCache(pageId: string, psid: string): Promise<CachedThread | undefined> {
+    const thread = await this.threads.findThread(pageId, psid);
+    if (!thread) return undefined; // a new thread: the locked path creates it
+    this.cache.remember(thread);
+    return this.cache.get(pageId, psid);
   }
 
   private fastPathApplies(cached: CachedThread, envelope: WebhookEventStored, meta: DeliveryMeta, view: PageView): boolean {
@@ -97,12 +108,13 @@ export class RoutingService {
   }
 
   private async decide(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, meta: DeliveryMeta) {
-    const previous = await tx.findRouted(envelope.eventId);
-    if (previous) return { owner: previous.ownerAppId, outboxIds: [] as OutboxMessage[] };
+    // A redelivery (this thread already routed this position): the same owner from the history,
+    // and none of the event's ownership effects a second time.
+    if (meta.streamSeq <= tx.thread.lastEventSeq) return { owner: await this.ownerAt(tx, meta.streamSeq), outboxIds: [] as OutboxMessage[] };
     const outboxIds: OutboxMessage[] = [];
     if (this.ownership.hasLapsed(tx)) outboxIds.push(...(await this.ownership.lapse(tx, view, meta.streamSeq - 1)));
     outboxIds.push(...(await this.applyOwnershipSignals(tx, view, envelope, meta.streamSeq - 1)));
-    const owner = meta.streamSeq > tx.thread.ownerSinceSeq ? tx.thread.ownerAppId : await tx.ownerAt(meta.streamSeq);
+    const owner = await this.ownerAt(tx, meta.streamSeq);
     const now = this.clock.now();
     if (isUserInteraction(envelope) && tx.thread.ownerAppId !== null) {
       tx.thread.lastActivityAt = now;
@@ -110,8 +122,16 @@ export class RoutingService {
     }
     tx.thread.lastEventSeq = Math.max(tx.thread.lastEventSeq, meta.streamSeq);
     await tx.saveThread();
-    await tx.markRouted(envelope.eventId, owner, now);
     return { owner, outboxIds };
+  }
+
+  /**
+   * Who owned the thread when the event at `streamSeq` was stored: the current owner if it took
+   * over before that position, otherwise the audit log's owner at that position. A pure function
+   * of the history, so a redelivery is routed exactly as the first delivery was.
+   */
+  private ownerAt(tx: ThreadTx, streamSeq: number): Promise<string | null> {
+    return streamSeq > tx.thread.ownerSinceSeq ? Promise.resolve(tx.thread.ownerAppId) : tx.ownerAt(streamSeq);
   }
 
   private async applyOwnershipSignals(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, fromStreamSeq: number): Promise<OutboxMessage[]> {

@@ -3,18 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { DataSource, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
 import { OutboxEntity } from '../delivery/outbox.entity.js';
-import { RoutedEventEntity } from '../routing/routed-event.entity.js';
 import { OwnershipChangeEntity } from './ownership-change.entity.js';
 import { ThreadEntity } from './thread.entity.js';
 
 export type NewOwnershipChange = Omit<OwnershipChangeEntity, 'id'>;
 
 export interface RoutingRecord {
-  eventId: string;
-  ownerAppId: string | null;
   pageId: string;
   psid: string;
   streamSeq: number;
+  /** The row version the caller's cached owner was read at. */
   version: number;
   now: Date;
   /** A user interaction on an owned thread: ownership expiry moves on. */
@@ -79,13 +77,6 @@ export class ThreadTx {
     return change ? change.toAppId : null;
   }
 
-  findRouted(eventId: string): Promise<RoutedEventEntity | null> {
-    return this.manager.getRepository(RoutedEventEntity).findOneBy({ eventId });
-  }
-
-  async markRouted(eventId: string, ownerAppId: string | null, now: Date): Promise<void> {
-    await this.manager.getRepository(RoutedEventEntity).insert({ eventId, ownerAppId, routedAt: now });
-  }
 }
 
 @Injectable()
@@ -96,17 +87,7 @@ export class ThreadsRepository {
   async inThreadTransaction<T>(pageId: string, psid: string, work: (tx: ThreadTx) => Promise<T>): Promise<T> {
     let tx: ThreadTx | undefined;
     const result = await this.dataSource.transaction(async (manager) => {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ThreadEntity)
-        .values({ pageId, psid, ownerAppId: null, lastEventSeq: 0, version: 0 })
-        .orIgnore()
-        .execute();
-      const thread = await manager
-        .getRepository(ThreadEntity)
-        .findOne({ where: { pageId, psid }, lock: { mode: 'pessimistic_write' } });
-      if (!thread) throw new Error(`thread ${pageId}/${psid} vanished inside its transaction`);
+      const thread = (await lockThread(manager, pageId, psid)) ?? (await createAndLockThread(manager, pageId, psid));
       tx = new ThreadTx(manager, thread);
       return work(tx);
     });
@@ -115,35 +96,28 @@ export class ThreadsRepository {
   }
 
   /**
-   * Routing's fast path, one statement and no read: records the event as routed and the thread's
-   * progress, but only if the thread is still at `version` (the owner the caller cached). The row
-   * lock an ownership change holds makes this wait and then miss, never pass with a stale owner.
+   * Routing's fast path, one statement and no read: moves the thread's routed position (and its
+   * activity) to this event, but only if the thread is still at `version` (the owner the caller
+   * cached) and this position was not routed yet. The row lock an ownership change holds makes
+   * this wait and then miss, never pass with a stale owner. False: the locked path must decide.
    */
-  async recordRouting(r: RoutingRecord): Promise<'routed' | 'duplicate' | 'stale'> {
-    const rows: Array<{ updated: string; seen: boolean }> = await this.dataSource.query(
+  async recordRouting(r: RoutingRecord): Promise<boolean> {
+    // An UPDATE comes back from TypeORM as [rows, affected].
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
       // Asynchronous commit for this one statement: the durable fact is the event in JetStream,
-      // acked only after this returns; losing this row in a database crash costs nothing (the
-      // event was already delivered), so routing need not wait for the WAL flush.
-      `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
-       upd AS (
-         UPDATE thread_ownership.thread
-            SET last_event_seq = GREATEST(last_event_seq, $4),
-                last_activity_at = CASE WHEN $5 THEN $3 ELSE last_activity_at END,
-                expires_at = CASE WHEN $5 THEN $6 ELSE expires_at END
-          WHERE page_id = $7 AND psid = $8 AND version = $9
-            AND NOT EXISTS (SELECT 1 FROM thread_ownership.routed_event WHERE event_id = $1)
-         RETURNING 1),
-       ins AS (
-         INSERT INTO thread_ownership.routed_event (event_id, owner_app_id, routed_at)
-         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM upd)
-         ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-       SELECT (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM cfg) AS cfg,
-              EXISTS (SELECT 1 FROM thread_ownership.routed_event WHERE event_id = $1) AS seen`,
-      [r.eventId, r.ownerAppId, r.now, r.streamSeq, r.activity, r.expiresAt, r.pageId, r.psid, r.version],
+      // acked only after this returns; losing this row update in a database crash costs nothing
+      // (the event was already delivered), so routing need not wait for the WAL flush.
+      `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS applied)
+       UPDATE thread_ownership.thread
+          SET last_event_seq = $1,
+              last_activity_at = CASE WHEN $2 THEN $3 ELSE last_activity_at END,
+              expires_at = CASE WHEN $2 THEN $4 ELSE expires_at END
+        WHERE page_id = $5 AND psid = $6 AND version = $7 AND last_event_seq < $1
+          AND EXISTS (SELECT 1 FROM cfg WHERE applied IS NOT NULL)
+       RETURNING 1`,
+      [r.streamSeq, r.activity, r.now, r.expiresAt, r.pageId, r.psid, r.version],
     );
-    const row = rows[0];
-    if (row?.seen) return 'duplicate';
-    return Number(row?.updated ?? 0) > 0 ? 'routed' : 'stale';
+    return affected > 0;
   }
 
   findThread(pageId: string, psid: string): Promise<ThreadEntity | null> {
@@ -160,4 +134,16 @@ export class ThreadsRepository {
   history(pageId: string, psid: string, limit = 100): Promise<OwnershipChangeEntity[]> {
     return this.dataSource.getRepository(OwnershipChangeEntity).find({ where: { pageId, psid }, order: { id: 'DESC' }, take: limit });
   }
+}
+
+function lockThread(manager: EntityManager, pageId: string, psid: string): Promise<ThreadEntity | null> {
+  return manager.getRepository(ThreadEntity).findOne({ where: { pageId, psid }, lock: { mode: 'pessimistic_write' } });
+}
+
+/** First event of a thread: the row is created idle (a concurrent creator wins harmlessly), then locked. */
+async function createAndLockThread(manager: EntityManager, pageId: string, psid: string): Promise<ThreadEntity> {
+  await manager.createQueryBuilder().insert().into(ThreadEntity).values({ pageId, psid, ownerAppId: null, lastEventSeq: 0, version: 0 }).orIgnore().execute();
+  const thread = await lockThread(manager, pageId, psid);
+  if (!thread) throw new Error(`thread ${pageId}/${psid} vanished inside its transaction`);
+  return thread;
 }

@@ -27,6 +27,12 @@ export interface ConsumerSpec<S extends z.ZodType> {
 }
 
 const MAX_NAK_DELAY_MS = 30_000;
+/**
+ * Messages asked for per pull request. The server still hands out at most `maxAckPending`
+ * unacked messages, so a larger pull does not weaken ordering; it only saves a pull request per
+ * message (with one in flight, a pull of 1 cost nats-server a request for every message).
+ */
+const MIN_PULL_BATCH = 64;
 
 /**
  * Runs durable pull consumers. A message is acked only after its handler resolved (i.e. after
@@ -44,7 +50,7 @@ export class DurableConsumers implements BeforeApplicationShutdown {
     const stream = streamName(this.nats.options.prefix, spec.stream);
     await this.ensureConsumer(stream, spec);
     const consumer = await this.nats.js.consumers.get(stream, spec.durable);
-    const messages = await consumer.consume({ max_messages: Math.max(spec.maxAckPending, 1) });
+    const messages = await consumer.consume({ max_messages: Math.max(spec.maxAckPending, MIN_PULL_BATCH) });
     const done = this.loop(messages, spec);
     this.running.push({ messages, done });
   }
