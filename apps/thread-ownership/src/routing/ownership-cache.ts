@@ -11,8 +11,13 @@ export interface CachedThread {
   version: number;
 }
 
+/** Between replicas of this service only: `ThreadChanged` as JSON, published after each commit. */
 const THREAD_CHANGED = 'internal.thread.changed';
 const MAX_ENTRIES = 200_000;
+
+interface ThreadChanged extends CachedThread {
+  key: string;
+}
 
 /**
  * Routing's view of who owns which thread, so routing an event needs no database read. It can
@@ -31,7 +36,8 @@ export class OwnershipCache implements OnModuleInit, OnModuleDestroy {
     // No queue group: every replica must hear every change.
     this.subscription = this.nats.nc.subscribe(this.nats.subject(THREAD_CHANGED), {
       callback: (_error, message) => {
-        this.entries.delete(message.string());
+        const change = parseChange(message.string());
+        if (change) this.adopt(change);
       },
     });
   }
@@ -45,26 +51,51 @@ export class OwnershipCache implements OnModuleInit, OnModuleDestroy {
   }
 
   remember(thread: ThreadEntity): void {
-    const k = key(thread.pageId, thread.psid);
-    this.entries.delete(k); // re-insert: Map order doubles as least-recently-updated order
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(k, {
-      ownerAppId: thread.ownerAppId,
-      ownerSinceSeq: thread.ownerSinceSeq,
-      expiresAt: thread.expiresAt?.getTime() ?? null,
-      version: thread.version,
-    });
+    this.set(key(thread.pageId, thread.psid), viewOf(thread));
   }
 
-  /** Tells every replica (this one included) to forget the thread. */
-  announceChange(pageId: string, psid: string): void {
-    this.entries.delete(key(pageId, psid));
-    this.nats.nc.publish(this.nats.subject(THREAD_CHANGED), key(pageId, psid));
+  /**
+   * After an ownership change committed: this replica and every other one route the thread's next
+   * events by the new owner without reading the row (a replica that already holds a newer version
+   * keeps it; the broadcast may arrive after a later change).
+   */
+  announceChange(thread: ThreadEntity): void {
+    const change: ThreadChanged = { key: key(thread.pageId, thread.psid), ...viewOf(thread) };
+    this.adopt(change);
+    this.nats.nc.publish(this.nats.subject(THREAD_CHANGED), JSON.stringify(change));
   }
 
   forget(pageId: string, psid: string): void {
     this.entries.delete(key(pageId, psid));
   }
+
+  private adopt({ key: k, ...view }: ThreadChanged): void {
+    const held = this.entries.get(k);
+    if (!held || held.version < view.version) this.set(k, view);
+  }
+
+  private set(k: string, view: CachedThread): void {
+    this.entries.delete(k); // re-insert: Map order doubles as least-recently-updated order
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(k, view);
+  }
 }
 
 const key = (pageId: string, psid: string) => `${pageId}:${psid}`;
+
+const viewOf = (thread: ThreadEntity): CachedThread => ({
+  ownerAppId: thread.ownerAppId,
+  ownerSinceSeq: thread.ownerSinceSeq,
+  expiresAt: thread.expiresAt?.getTime() ?? null,
+  version: thread.version,
+});
+
+/** Undefined for anything unexpected: the cache is only a hint (routing writes are version-checked). */
+function parseChange(text: string): ThreadChanged | undefined {
+  try {
+    const change = JSON.parse(text) as Partial<ThreadChanged>;
+    return typeof change.key === 'string' && typeof change.version === 'number' && typeof change.ownerSinceSeq === 'number' ? (change as ThreadChanged) : undefined;
+  } catch {
+    return undefined;
+  }
+}

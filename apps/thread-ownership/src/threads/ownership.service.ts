@@ -150,11 +150,11 @@ export class OwnershipService {
     return tx.enqueue(this.notices(view, { kind: c.notice, body, at: now, tx, correlationId: c.correlationId }, recipients), now);
   }
 
-  /** After commit, every replica's routing cache forgets the thread (once per transaction). */
+  /** After commit, every replica's routing cache learns the new owner (once per transaction). */
   private markChanged(tx: ThreadTx): void {
     if (tx.ownerChanged) return;
     tx.ownerChanged = true;
-    tx.afterCommit.push(() => this.cache.announceChange(tx.thread.pageId, tx.thread.psid));
+    tx.afterCommit.push(() => this.cache.announceChange(tx.thread));
   }
 
   expiryFrom(activity: Date): Date {

@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { prefixed } from '@app/contracts';
 import type { MessagingOptions } from './messaging-options.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /**
  * The service's one NATS connection (core + JetStream). Created by an async provider, so it is
@@ -11,6 +12,8 @@ import type { MessagingOptions } from './messaging-options.js';
  */
 export class NatsConnectionService implements OnApplicationShutdown {
   private readonly logger = new Logger(NatsConnectionService.name);
+  /** Publishes and acks of one event-loop turn share one socket write. */
+  readonly writes = new WriteCoalescer();
 
   private constructor(
     readonly options: MessagingOptions,

@@ -92,7 +92,7 @@ export class DurableConsumers implements BeforeApplicationShutdown {
     if (!parsed.success) return this.deadLetter(message, spec, `invalid payload: ${parsed.error.message}`);
     try {
       await spec.handle(parsed.data, meta);
-      message.ack();
+      this.nats.writes.defer(() => message.ack());
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.InvalidPayload) return this.deadLetter(message, spec, error.message);
       const delay = Math.min(MAX_NAK_DELAY_MS, 250 * 2 ** Math.min(meta.deliveryCount - 1, 10));

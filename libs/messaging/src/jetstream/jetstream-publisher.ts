@@ -17,13 +17,15 @@ export interface PublishOptions {
 export class JetStreamPublisher {
   constructor(private readonly nats: NatsConnectionService) {}
 
+  /** Publishes in call order; the publishes of one event-loop turn go out in one write. */
   publish(relativeSubject: string, payload: unknown, options: PublishOptions): Promise<PubAck> {
     const hdrs = natsHeaders();
     if (options.correlationId) hdrs.set(CORRELATION_HEADER, options.correlationId);
-    return this.nats.js.publish(this.nats.subject(relativeSubject), JSON.stringify(payload), {
-      msgID: options.msgID,
-      headers: hdrs,
-      timeout: options.timeoutMs ?? 2000,
+    const data = JSON.stringify(payload);
+    return new Promise((resolve, reject) => {
+      this.nats.writes.defer(() => {
+        this.nats.js.publish(this.nats.subject(relativeSubject), data, { msgID: options.msgID, headers: hdrs, timeout: options.timeoutMs ?? 2000 }).then(resolve, reject);
+      });
     });
   }
 }
