@@ -348,7 +348,8 @@ async function main(): Promise<void> {
     console.log(`\n${markdown(results)}`);
   } finally {
     await stop();
-    rmSync(profileDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_PROFILES !== '1') rmSync(profileDir, { recursive: true, force: true });
+    else if (config.profile) log(`profiles kept in ${profileDir}`);
   }
 }
 

@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait-for.js';
 /**
  * Issue 8: the operator console in a real browser (Debian's Chromium driven by playwright-core)
  * against the whole suite in-process: login, a conversation appearing live, an operator taking
- * it for the Page Inbox, the bot then on standby, a resubscribe. Screenshots go to docs/.
+ * it for the Page Inbox, the bot then on standby, a resubscribe. Screenshots go to .run/ (docs/ with CONSOLE_SCREENSHOTS=docs).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -21,8 +21,10 @@ if (chromiumMissing) {
       'scripts/ensure-deps.sh installs it (apt-get install -y chromium); set CHROMIUM_PATH to use another build.\n',
   );
 }
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
-const screenshot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}console-${name}.png`, fullPage: true });
+// A test run must not rewrite tracked files: screenshots go to .run/ unless asked for the docs
+// (`CONSOLE_SCREENSHOTS=docs npx vitest run test/e2e/console.e2e-spec.ts` refreshes docs/console-*.png).
+const SHOTS = fileURLToPath(new URL(process.env.CONSOLE_SCREENSHOTS === 'docs' ? '../../docs/' : '../../.run/', import.meta.url));
+const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}console-${name}.png`, fullPage: true });
 
 const textIs = (page: Page, selector: string, expected: string, timeout = 20_000) =>
   page.waitForFunction(
@@ -43,7 +45,7 @@ describe('operator console', () => {
       if (textOf(event)?.includes('order #1234')) await ctx.reply('Let me look up order #1234 for you.');
     });
     if (!chromiumMissing) {
-      mkdirSync(DOCS, { recursive: true });
+      mkdirSync(SHOTS, { recursive: true });
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     }
   });

@@ -250,6 +250,121 @@ describe('SendNotification', () => {
   });
 });
 
+describe('SendNotification with an idempotency key', () => {
+  const notifyKeyed = (thread: Thread, idempotencyKey: string, text = 'It is back!', appId = BOT) =>
+    botRpc('notification.send', { ...thread, topic: TOPIC, message: { text }, idempotencyKey }, appId);
+  const tokenStates = async (thread: Thread) => (await tokenRows(thread)).map((t) => t.state).sort();
+  /** Two tokens, so that a repeat which spent a second one would be seen. */
+  const twoTokens = async (name: string) => {
+    const thread = newThread();
+    await optIn(thread, `OTN-TOKEN-${name}-1`, TOPIC, now() - 2000);
+    await optIn(thread, `OTN-TOKEN-${name}-2`, TOPIC, now() - 1000);
+    return thread;
+  };
+
+  it('answers a sequential retry with the first message id: one send, one token spent', async () => {
+    const thread = await twoTokens('idem-seq');
+    const first = await notifyKeyed(thread, 'order-1:back-in-stock');
+    expect(first).toEqual({ ok: true, data: { recipient_id: thread.psid, message_id: expect.stringMatching(/^m_/) } });
+    expect(await notifyKeyed(thread, 'order-1:back-in-stock')).toEqual(first);
+    expect(await notifyKeyed(thread, 'order-1:back-in-stock')).toEqual(first);
+    expect(callsFor(thread)).toHaveLength(1);
+    expect(await tokenStates(thread)).toEqual(['used', 'valid']);
+    expect(await sendRows(thread)).toMatchObject([{ idempotency_key: 'order-1:back-in-stock', status: 'sent', message_id: first.ok && (first.data as any).message_id }]);
+  });
+
+  it('spends a second token for a different key, and for the same key from another app', async () => {
+    const thread = newThread();
+    for (const n of [1, 2, 3]) await optIn(thread, `OTN-TOKEN-idem-keys-${n}`, TOPIC, now() - 5000 + n);
+    const first = await notifyKeyed(thread, 'key-a');
+    const second = await notifyKeyed(thread, 'key-b');
+    const otherApp = await notifyKeyed(thread, 'key-a', 'It is back!', 'other-bot');
+    const ids = [first, second, otherApp].map((r) => (r.ok ? (r.data as any).message_id : r.error.code));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.every((id) => id.startsWith('m_'))).toBe(true);
+    expect(callsFor(thread).map((c) => cipher.open(c.sealedOneTimeNotifToken!))).toEqual(['OTN-TOKEN-idem-keys-1', 'OTN-TOKEN-idem-keys-2', 'OTN-TOKEN-idem-keys-3']);
+    expect(await tokenStates(thread)).toEqual(['used', 'used', 'used']);
+  });
+
+  it('answers a repeat with the same typed error, without another send or token', async () => {
+    const thread = await twoTokens('idem-error');
+    deliver.reply(graphError(100, false));
+    const first = await notifyKeyed(thread, 'order-2');
+    expect(first.ok ? first : first.error).toMatchObject({ code: ErrorCode.GraphError, details: { code: 100 } });
+    expect(await notifyKeyed(thread, 'order-2')).toEqual(first);
+    expect(callsFor(thread)).toHaveLength(1);
+    expect(await tokenStates(thread)).toEqual(['invalid', 'valid']);
+  });
+
+  it('refuses a key reused for another message, and an invalid key, without sending', async () => {
+    const thread = await twoTokens('idem-reuse');
+    expect((await notifyKeyed(thread, 'order-3')).ok).toBe(true);
+    expect(errorCode(await notifyKeyed(thread, 'order-3', 'Something else'))).toBe(ErrorCode.InvalidPayload);
+    for (const bad of ['', 'with space', 'x'.repeat(129), 'ünïcode']) expect(errorCode(await notifyKeyed(thread, bad))).toBe(ErrorCode.InvalidPayload);
+    expect(callsFor(thread)).toHaveLength(1);
+    expect(await tokenStates(thread)).toEqual(['used', 'valid']);
+  });
+
+  it('lets the SDK retry after a lost reply with the same key: one send, one token spent', async () => {
+    const thread = await twoTokens('idem-sdk');
+    const { SuiteClient } = await import('@app/bot-sdk');
+    let lost = 0;
+    // The suite did the work, but its reply never reached the bot: nats.js reports a timeout.
+    const losingFirstReply = {
+      request: async (...args: Parameters<NatsConnection['request']>) => {
+        const reply = await nc.request(...args);
+        if (lost++ === 0) throw new Error('TIMEOUT');
+        return reply;
+      },
+    } as unknown as NatsConnection;
+    const sdk = new SuiteClient(losingFirstReply, env.prefix, BOT, 5000);
+    const result = await sdk.notify({ ...thread, topic: TOPIC, message: { text: 'It is back!' } });
+    expect(lost).toBe(2);
+    expect(callsFor(thread)).toHaveLength(1);
+    expect(await tokenStates(thread)).toEqual(['used', 'valid']);
+    const [row] = await sendRows(thread);
+    expect(result).toEqual({ recipient_id: thread.psid, message_id: row.message_id });
+    expect(row.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends once for concurrent repeats of one key on two replicas, each answered with that send', async () => {
+    const replica = await bootNotifications(clock);
+    try {
+      const { NotifyService } = await import('../../apps/notifications/src/otn/notify/notify.service.js');
+      const replicas = [svc.app.get(NotifyService), replica.app.get(NotifyService)];
+      const thread = newThread();
+      for (const n of [1, 2, 3]) await optIn(thread, `OTN-TOKEN-idem-race-${n}`);
+      const request = { ...thread, topic: TOPIC, message: { text: 'It is back!' }, idempotencyKey: 'order-4:race' };
+      // Hold both replicas' reservations at their insert and let them go together: without the
+      // unique index neither would see the other's (uncommitted) send, and both would spend a token.
+      await db.query('BEGIN');
+      await db.query('LOCK TABLE notifications.otn_sends IN SHARE MODE');
+      const racing = Promise.all(Array.from({ length: 40 }, (_, i) => replicas[i % 2]!.send(BOT, request)));
+      try {
+        await waitFor(async () => {
+          const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'notifications.otn_sends'::regclass AND NOT granted`);
+          return rows[0].n >= 2 ? true : undefined;
+        }, 'both replicas waiting to record their send');
+      } finally {
+        await db.query('COMMIT');
+      }
+      const results = await racing;
+      expect(callsFor(thread)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.message_id)).size).toBe(1);
+      expect(await tokenStates(thread)).toEqual(['used', 'valid', 'valid']);
+      expect(await sendRows(thread)).toHaveLength(1);
+
+      // The same through NATS, where the queue group spreads the requests over both replicas.
+      const again = await Promise.all(Array.from({ length: 40 }, () => notifyKeyed(thread, 'order-5:race')));
+      expect(new Set(again.map((r) => (r.ok ? (r.data as any).message_id : r.error.code))).size).toBe(1);
+      expect(callsFor(thread)).toHaveLength(2);
+      expect(await tokenStates(thread)).toEqual(['used', 'used', 'valid']);
+    } finally {
+      await replica.close();
+    }
+  });
+});
+
 describe('token expiry', () => {
   it('uses a token 1 ms before its expiry, never at or after it, and the sweep marks it expired', async () => {
     const base = now();

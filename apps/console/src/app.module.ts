@@ -1,14 +1,15 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { MessagingModule, NatsHealth } from '@app/messaging';
-import { DatabaseHealth, HealthModule, LoggingModule, MetricsModule, validateEnv } from '@app/platform';
+import { DatabaseHealth, DatabaseModule, HealthModule, LoggingModule, MetricsModule, validateEnv } from '@app/platform';
 import { AuthController } from './auth/auth.controller.js';
 import { SessionGuard } from './auth/session.guard.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { consoleEnvSchema, type ConsoleEnv } from './config/console-env.js';
 import { ConsoleSettings } from './config/console-settings.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
-import { ConsoleDatabaseModule } from './database/console-database.module.js';
+import { consoleDataSourceOptions } from './data-source.js';
+import { CONSOLE_SCHEMA } from './database/schema.js';
 import { LiveUpdates } from './live/live-updates.service.js';
 import { LiveController } from './live/live.controller.js';
 import { DeliveryHealthService } from './pages/delivery-health.service.js';
@@ -40,7 +41,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnv(consoleEnvSchema) }),
         LoggingModule.forService(SERVICE_NAME),
         MessagingModule.forService(SERVICE_NAME),
-        ConsoleDatabaseModule,
+        DatabaseModule.forApp({ schema: CONSOLE_SCHEMA, dataSourceOptions: consoleDataSourceOptions }),
         MetricsModule,
         HealthModule.register([NatsHealth, DatabaseHealth]),
       ],

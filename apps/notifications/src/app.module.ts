@@ -1,12 +1,11 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule, NatsHealth } from '@app/messaging';
-import { appDataSourceOptions, DatabaseHealth, HealthModule, LoggingModule, MetricsModule, validateEnv } from '@app/platform';
+import { DatabaseHealth, DatabaseModule, HealthModule, LoggingModule, MetricsModule, validateEnv } from '@app/platform';
 import { notificationsEnvSchema, type NotificationsEnv } from './config/env.js';
 import { CoreModule, type CoreOptions } from './core/core.module.js';
-import { MigrationsRunner } from './database/migrations.runner.js';
-import { NOTIFICATIONS_ENTITIES, NOTIFICATIONS_MIGRATIONS, NOTIFICATIONS_SCHEMA } from './database/schema.js';
+import { notificationsDataSourceOptions } from './data-source.js';
+import { NOTIFICATIONS_SCHEMA } from './database/schema.js';
 import { EventsModule } from './events/events.module.js';
 import { OtnModule } from './otn/otn.module.js';
 import { PagesModule } from './pages/pages.module.js';
@@ -25,17 +24,9 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnv(notificationsEnvSchema) }),
         LoggingModule.forService(SERVICE_NAME),
         MessagingModule.forService(SERVICE_NAME),
-        TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<NotificationsEnv, true>) => {
-            const options = appDataSourceOptions({
-              url: config.get('DATABASE_URL', { infer: true }),
-              schema: NOTIFICATIONS_SCHEMA,
-              entities: NOTIFICATIONS_ENTITIES,
-              migrations: NOTIFICATIONS_MIGRATIONS,
-            });
-            return { ...options, extra: { ...options.extra, max: config.get('DB_POOL_MAX', { infer: true }) } };
-          },
+        DatabaseModule.forApp({
+          schema: NOTIFICATIONS_SCHEMA,
+          dataSourceOptions: (url, config: ConfigService<NotificationsEnv, true>) => notificationsDataSourceOptions(url, config.get('DB_POOL_MAX', { infer: true })),
         }),
         MetricsModule,
         HealthModule.register([NatsHealth, DatabaseHealth]),
@@ -45,7 +36,6 @@ export class AppModule {
         OtnModule,
         EventsModule,
       ],
-      providers: [MigrationsRunner],
     };
   }
 }

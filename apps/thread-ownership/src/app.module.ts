@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { GraphClient } from '@app/graph-api';
 import { MessagingModule, NatsHealth } from '@app/messaging';
-import { AdminTokenGuard, Clock, DatabaseHealth, HealthModule, LoggingModule, MetricsModule, SystemClock, TokenCipher, validateEnv } from '@app/platform';
+import { AdminTokenGuard, Clock, DatabaseHealth, DatabaseModule, HealthModule, LoggingModule, MetricsModule, SystemClock, TokenCipher, validateEnv } from '@app/platform';
 import { AccessController } from './access/access.controller.js';
 import { AccessService } from './access/access.service.js';
 import { BotAppsRepository } from './access/bot-apps.repository.js';
@@ -10,7 +10,7 @@ import { BotConsumers } from './access/bot-consumers.service.js';
 import { PagesAdminController } from './admin/pages-admin.controller.js';
 import { ThreadsAdminController } from './admin/threads-admin.controller.js';
 import { threadOwnershipEnvSchema } from './config/thread-ownership-env.js';
-import { DatabaseModule } from './database.module.js';
+import { THREAD_OWNERSHIP_SCHEMA, threadOwnershipDataSourceOptions } from './data-source.js';
 import { DeadLetters } from './delivery-health/dead-letters.service.js';
 import { DeliveryHealthController } from './delivery-health/delivery-health.controller.js';
 import { DeliveryHealthMonitor } from './delivery-health/delivery-health.monitor.js';
@@ -33,6 +33,7 @@ import { PagesService } from './pages/pages.service.js';
 import { OwnershipCache } from './routing/ownership-cache.js';
 import { RoutingConsumer } from './routing/routing.consumer.js';
 import { RoutingService } from './routing/routing.service.js';
+import { RoutingWritesRepository } from './routing/routing-writes.repository.js';
 import { StreamPosition } from './routing/stream-position.js';
 import { IdleExpiryScheduler } from './threads/idle-expiry.scheduler.js';
 import { OwnershipService } from './threads/ownership.service.js';
@@ -44,7 +45,7 @@ import { ThreadsRepository } from './threads/threads.repository.js';
     ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnv(threadOwnershipEnvSchema) }),
     LoggingModule.forService('thread-ownership'),
     MessagingModule.forService('thread-ownership'),
-    DatabaseModule,
+    DatabaseModule.forApp({ schema: THREAD_OWNERSHIP_SCHEMA, dataSourceOptions: threadOwnershipDataSourceOptions }),
     MetricsModule,
     HealthModule.register([NatsHealth, DatabaseHealth]),
     OnboardingModule,
@@ -62,6 +63,7 @@ import { ThreadsRepository } from './threads/threads.repository.js';
     OutboxRepository,
     OutboxPublisher,
     RoutingService,
+    RoutingWritesRepository,
     RoutingConsumer,
     OwnershipCache,
     StreamPosition,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ErrorCode,
@@ -18,6 +19,7 @@ import {
   type RpcResponse,
 } from '@app/contracts';
 import type { z } from 'zod';
+import { NOTIFY_RETRY, withRetries, type RetryPolicy } from './notify-retry.js';
 
 /**
  * The requests a bot makes to the suite, as itself. Each is a core-NATS request on
@@ -29,6 +31,7 @@ export class SuiteClient {
     private readonly prefix: string,
     private readonly appId: string,
     private readonly timeoutMs: number,
+    private readonly notifyRetry: RetryPolicy = NOTIFY_RETRY,
   ) {}
 
   send = (request: RpcRequest<typeof SendMessage>) => this.call(SendMessage, request);
@@ -39,7 +42,16 @@ export class SuiteClient {
   threadOwner = (request: RpcRequest<typeof GetThreadOwner>) => this.call(GetThreadOwner, request);
   pageApps = (request: RpcRequest<typeof ListPageApps>) => this.call(ListPageApps, request);
   requestNotification = (request: RpcRequest<typeof RequestNotification>) => this.call(RequestNotification, request);
-  notify = (request: RpcRequest<typeof SendNotification>) => this.call(SendNotification, request);
+  /**
+   * Spends one of the user's tokens. Carries an idempotency key, the caller's or one made for
+   * this call, and is retried with it when the reply is lost or no replica answers: the suite
+   * answers a repeated key with the first outcome, so a retry never spends a second token.
+   * Pass your own key (e.g. `<orderId>:<topic>`) to be safe across your own retries too.
+   */
+  notify = (request: RpcRequest<typeof SendNotification>) => {
+    const keyed = { ...request, idempotencyKey: request.idempotencyKey ?? randomUUID() };
+    return withRetries(() => this.call(SendNotification, keyed), this.notifyRetry);
+  };
 
   async call<C extends RpcContract<z.ZodType, z.ZodType>>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {
     const subject = `${this.prefix}.${rpcSubject(contract, this.appId)}`;

@@ -8,3 +8,4 @@ export * from './time/index.js';
 export * from './health/index.js';
 export * from './bootstrap/index.js';
 export * from './http/index.js';
+export * from './batching/index.js';

@@ -72,7 +72,8 @@ export class DedicatedPostgres {
 
   async startServer(): Promise<void> {
     if (this.stopped) throw new Error('this PostgreSQL cluster was stopped for good; not starting it again');
-    const options = `-p ${this.port} -k ${this.socketDir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
+    const extra = process.env.DEDICATED_PG_OPTIONS ? ` ${process.env.DEDICATED_PG_OPTIONS}` : '';
+    const options = `-p ${this.port} -k ${this.socketDir} -c listen_addresses=127.0.0.1 -c max_connections=200${extra}`;
     const [command, args] = asClusterOwner(pgBin('pg_ctl'), ['-D', this.dataDir, '-o', options, '-l', this.logFile, '-w', '-t', '60', 'start']);
     run(command, args, { timeoutMs: 90_000 });
     // Crash recovery on a busy 2-core machine has taken over 30 s; what is asserted is recovery, not its speed.

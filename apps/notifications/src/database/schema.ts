@@ -1,4 +1,3 @@
-import { InitNotifications1764060000000 } from '../migrations/1764060000000-InitNotifications.js';
 import { OtnRequestEntity } from '../otn/otn-request.entity.js';
 import { OtnSendEntity } from '../otn/otn-send.entity.js';
 import { OtnTokenEntity } from '../otn/otn-token.entity.js';
@@ -10,4 +9,3 @@ export const NOTIFICATIONS_SCHEMA = 'notifications';
 
 /** Listed explicitly: TypeORM globs cannot load .ts under vitest and break bundled builds. */
 export const NOTIFICATIONS_ENTITIES = [PageSettingEntity, OtnTokenEntity, OtnRequestEntity, OtnSendEntity, ThreadWindowEntity];
-export const NOTIFICATIONS_MIGRATIONS = [InitNotifications1764060000000];

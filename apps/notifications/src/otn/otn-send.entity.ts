@@ -36,6 +36,14 @@ export class OtnSendEntity {
   @Column({ name: 'message_id', type: 'text', nullable: true })
   messageId: string | null;
 
+  /** Meta's `recipient_id` of the sent message (it may omit it), for repeats of the same key. */
+  @Column({ name: 'recipient_id', type: 'text', nullable: true })
+  recipientId: string | null;
+
+  /** The bot's key (SendNotification.idempotencyKey), unique per Page and app; null without one. */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 128, nullable: true })
+  idempotencyKey: string | null;
+
   @Column({ name: 'last_error', type: 'jsonb', nullable: true })
   lastError: Record<string, unknown> | null;
 

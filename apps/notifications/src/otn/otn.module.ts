@@ -4,10 +4,12 @@ import { CaptureService } from './capture/capture.service.js';
 import { ExpirySweep } from './expiry/expiry-sweep.service.js';
 import { InventoryController } from './inventory/inventory.controller.js';
 import { InventoryService } from './inventory/inventory.service.js';
+import { NotifyReplay } from './notify/notify-replay.service.js';
 import { NotifyService } from './notify/notify.service.js';
 import { RetryScheduler } from './notify/retry.scheduler.js';
 import { SendAttempts } from './notify/send-attempts.service.js';
 import { SendLedgerRepository } from './notify/send-ledger.repository.js';
+import { SendReplaysRepository } from './notify/send-replays.repository.js';
 import { OtnController } from './otn.controller.js';
 import { RequestsRepository } from './request/requests.repository.js';
 import { RequestService } from './request/request.service.js';
@@ -21,6 +23,8 @@ import { TokensRepository } from './tokens.repository.js';
     TokensRepository,
     RequestsRepository,
     SendLedgerRepository,
+    SendReplaysRepository,
+    NotifyReplay,
     RequestService,
     CaptureService,
     SendAttempts,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement, SmartBatcher } from '@app/platform';
 import { DataSource } from 'typeorm';
 
 export interface ThreadWindowState {
@@ -6,32 +7,78 @@ export interface ThreadWindowState {
   lastEventSeq: number;
 }
 
+interface WindowUpdate {
+  pageId: string;
+  psid: string;
+  interactionAt: Date | null;
+  eventSeq: number;
+}
+
+/**
+ * GREATEST on both columns: a redelivered or late event can never move the window or the
+ * processed sequence backwards (GREATEST ignores NULL, so a non-interaction keeps the last one).
+ * Prepared once per connection and written for many threads at a time (see `record`).
+ */
+const RECORD_WINDOWS = new PreparedStatement(
+  'notifications_record_windows_v1',
+  `INSERT INTO notifications.thread_windows AS w (page_id, psid, last_interaction_at, last_event_seq)
+   SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::bigint[])
+   ON CONFLICT (page_id, psid) DO UPDATE SET
+     last_interaction_at = GREATEST(w.last_interaction_at, EXCLUDED.last_interaction_at),
+     last_event_seq = GREATEST(w.last_event_seq, EXCLUDED.last_event_seq),
+     updated_at = now()`,
+);
+
+const FIND_WINDOW = new PreparedStatement<{ last_interaction_at: Date | null; last_event_seq: string }>(
+  'notifications_find_window_v1',
+  'SELECT last_interaction_at, last_event_seq FROM notifications.thread_windows WHERE page_id = $1 AND psid = $2',
+);
+
 @Injectable()
 export class ThreadWindowRepository {
+  /**
+   * Every stored webhook event writes here, from all partitions at once: the events that arrive
+   * while one write is in flight go together in the next (one statement and one commit for many).
+   */
+  private readonly batcher = new SmartBatcher<WindowUpdate>((batch) => this.write(batch));
+
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * GREATEST on both columns: a redelivered or late event can never move the window or the
-   * processed sequence backwards (GREATEST ignores NULL, so a non-interaction keeps the last one).
-   */
-  async record(pageId: string, psid: string, interactionAt: Date | null, eventSeq: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO notifications.thread_windows AS w (page_id, psid, last_interaction_at, last_event_seq)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (page_id, psid) DO UPDATE SET
-         last_interaction_at = GREATEST(w.last_interaction_at, EXCLUDED.last_interaction_at),
-         last_event_seq = GREATEST(w.last_event_seq, EXCLUDED.last_event_seq),
-         updated_at = now()`,
-      [pageId, psid, interactionAt, eventSeq],
-    );
+  /** Resolves once the update is committed (the event may be acked then). */
+  record(pageId: string, psid: string, interactionAt: Date | null, eventSeq: number): Promise<void> {
+    return this.batcher.submit({ pageId, psid, interactionAt, eventSeq });
   }
 
   async find(pageId: string, psid: string): Promise<ThreadWindowState | undefined> {
-    const rows: Array<{ last_interaction_at: Date | null; last_event_seq: string }> = await this.dataSource.query(
-      'SELECT last_interaction_at, last_event_seq FROM notifications.thread_windows WHERE page_id = $1 AND psid = $2',
-      [pageId, psid],
-    );
-    const row = rows[0];
+    const [row] = await FIND_WINDOW.run(this.dataSource, [pageId, psid]);
     return row && { lastInteractionAt: row.last_interaction_at, lastEventSeq: Number(row.last_event_seq) };
   }
+
+  private async write(batch: WindowUpdate[]): Promise<void[]> {
+    const rows = mergeByThread(batch);
+    await RECORD_WINDOWS.run(this.dataSource, [
+      rows.map((r) => r.pageId),
+      rows.map((r) => r.psid),
+      rows.map((r) => r.interactionAt),
+      rows.map((r) => r.eventSeq),
+    ]);
+    return batch.map(() => undefined);
+  }
+}
+
+/** One row per thread (an upsert may not touch a row twice): the latest of each column wins. */
+export function mergeByThread(batch: WindowUpdate[]): WindowUpdate[] {
+  const merged = new Map<string, WindowUpdate>();
+  for (const update of batch) {
+    const key = `${update.pageId}\u0000${update.psid}`;
+    const held = merged.get(key);
+    merged.set(key, held ? { ...held, interactionAt: later(held.interactionAt, update.interactionAt), eventSeq: Math.max(held.eventSeq, update.eventSeq) } : update);
+  }
+  return [...merged.values()];
+}
+
+function later(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.getTime() >= b.getTime() ? a : b;
 }

@@ -22,7 +22,7 @@ interface ThreadChanged extends CachedThread {
 /**
  * Routing's view of who owns which thread, so routing an event needs no database read. It can
  * never route by a stale owner: every routing write is conditional on the cached version (see
- * ThreadsRepository.recordRouting), and a mismatch falls back to the locked path. The broadcast
+ * RoutingWritesRepository), and a mismatch falls back to the locked path. The broadcast
  * after each change only keeps the other replicas' views fresh, so that fallback stays rare.
  */
 @Injectable()

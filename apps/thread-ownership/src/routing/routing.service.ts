@@ -11,6 +11,7 @@ import { PagesService } from '../pages/pages.service.js';
 import { OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository, type OutboxMessage, type ThreadTx } from '../threads/threads.repository.js';
 import { OwnershipCache, type CachedThread } from './ownership-cache.js';
+import { RoutingWritesRepository } from './routing-writes.repository.js';
 import { claimsIdleThread, isInboxEcho, isMetaHandover, isUserInteraction, ownerFromMetaHandover } from './routing-decisions.js';
 import { matchRule } from './routing-rules.js';
 
@@ -33,6 +34,7 @@ export class RoutingService {
   constructor(
     private readonly pages: PagesService,
     private readonly threads: ThreadsRepository,
+    private readonly routingWrites: RoutingWritesRepository,
     private readonly ownership: OwnershipService,
     private readonly cache: OwnershipCache,
     private readonly outbox: OutboxPublisher,
@@ -61,7 +63,7 @@ export class RoutingService {
     if (!cached || !this.fastPathApplies(cached, envelope, meta, view)) return undefined;
     const now = this.clock.now();
     const activity = isUserInteraction(envelope) && cached.ownerAppId !== null;
-    const recorded = await this.threads.recordRouting({
+    const recorded = await this.routingWrites.record({
       pageId: envelope.pageId,
       psid: envelope.psid,
       streamSeq: meta.streamSeq,

@@ -16,13 +16,32 @@ export const RequestNotification = defineRpc({
   response: z.object({ requestId: z.string(), message_id: z.string() }),
 });
 
+/** Long enough for a UUID or `<orderId>:<topic>`, short enough to sit in a unique index. */
+export const NOTIFY_IDEMPOTENCY_KEY_MAX_LENGTH = 128;
+/** Printable ASCII without spaces: a key is compared byte for byte, so no look-alike characters. */
+export const notifyIdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(NOTIFY_IDEMPOTENCY_KEY_MAX_LENGTH)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
 /**
  * Send the one message the user agreed to on `topic`, using (and spending) one token.
  * The token itself never leaves the notifications service.
+ * `idempotencyKey` (per Page and calling app): a repeat with the same key (a retry after a
+ * timeout, on any replica, even concurrent) answers with the first request's outcome and never
+ * spends another token.
  */
 export const SendNotification = defineRpc({
   operation: 'notification.send',
   scope: 'bot',
-  request: z.object({ pageId: pageIdSchema, psid: psidSchema, topic: topicSchema, message: outgoingMessageSchema }),
+  request: z.object({
+    pageId: pageIdSchema,
+    psid: psidSchema,
+    topic: topicSchema,
+    message: outgoingMessageSchema,
+    idempotencyKey: notifyIdempotencyKeySchema.optional(),
+  }),
   response: sendResultSchema,
 });
+export type SendNotificationRequest = z.infer<typeof SendNotification.request>;

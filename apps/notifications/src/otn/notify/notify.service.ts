@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import type { SendNotification, SendResult } from '@app/contracts';
+import type { SendNotificationRequest, SendResult } from '@app/contracts';
 import { Clock } from '@app/platform';
-import type { z } from 'zod';
 import { NotificationsSettings } from '../../config/settings.js';
 import { OtnErrors } from '../../core/errors.js';
 import { refuse } from '../../core/metrics.js';
 import { SmartBatcher } from '../../core/smart-batcher.js';
 import { PageSettingsService } from '../../pages/page-settings.service.js';
 import { backoffDelayMs } from './delivery-outcome.js';
+import { NotifyReplay } from './notify-replay.service.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendLedgerRepository, type PendingSend, type Reservation, type ReserveRequest } from './send-ledger.repository.js';
-
-type NotifyRequest = z.infer<typeof SendNotification.request>;
+import type { KeyedNotify } from './send-replays.repository.js';
 
 /**
  * Spends one token to send the message the user asked for. Transient failures are retried here
  * a few times while the bot waits; after that the send stays reserved for the retry loop
  * (RetryScheduler) and the bot is told `retrying: true`, so it does not spend a second token.
+ * A request repeating an idempotency key gets the outcome of the notify recorded under it.
  */
 @Injectable()
 export class NotifyService {
@@ -27,20 +27,29 @@ export class NotifyService {
   constructor(
     private readonly ledger: SendLedgerRepository,
     private readonly attempts: SendAttempts,
+    private readonly replay: NotifyReplay,
     private readonly pages: PageSettingsService,
     private readonly settings: NotificationsSettings,
     private readonly clock: Clock,
   ) {}
 
-  async send(appId: string, request: NotifyRequest): Promise<SendResult> {
-    await this.pages.assertOtnEnabled(request.pageId);
-    const pending = await this.reserve(appId, request);
-    return this.deliverInline(pending);
+  async send(appId: string, request: SendNotificationRequest): Promise<SendResult> {
+    const { pageId, psid, topic, message, idempotencyKey } = request;
+    const keyed: KeyedNotify | null = idempotencyKey === undefined ? null : { appId, pageId, psid, topic, message, idempotencyKey };
+    try {
+      await this.pages.assertOtnEnabled(pageId);
+    } catch (error) {
+      // A repeat answers as the notify it repeats did, even if the Page has lost OTN since.
+      const replayed = keyed && (await this.replay.ifRecorded(keyed));
+      if (replayed) return replayed;
+      throw error;
+    }
+    const reservation = await this.reservations.submit({ id: randomUUID(), appId, pageId, psid, topic, message, idempotencyKey: idempotencyKey ?? null });
+    if (keyed && reservation.duplicate) return this.replay.recorded(keyed);
+    return this.deliverInline(this.reserved(reservation, topic));
   }
 
-  private async reserve(appId: string, request: NotifyRequest): Promise<PendingSend> {
-    const { pageId, psid, topic, message } = request;
-    const reservation = await this.reservations.submit({ id: randomUUID(), appId, pageId, psid, topic, message });
+  private reserved(reservation: Reservation, topic: string): PendingSend {
     if (reservation.pending) return reservation.pending;
     if (reservation.agreed) {
       refuse('no_token_left');

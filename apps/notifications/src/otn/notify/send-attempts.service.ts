@@ -44,7 +44,7 @@ export class SendAttempts {
   }
 
   async recordSent(send: PendingSend, attempts: number, result: SendResult): Promise<SendResult> {
-    await this.sent.submit({ sendId: send.id, attempts, messageId: result.message_id, at: this.clock.now() });
+    await this.sent.submit({ sendId: send.id, attempts, messageId: result.message_id, recipientId: result.recipient_id ?? null, at: this.clock.now() });
     sentTotal.inc();
     return result;
   }

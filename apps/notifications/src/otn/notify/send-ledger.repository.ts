@@ -11,6 +11,8 @@ export interface ReserveRequest {
   psid: string;
   topic: string;
   message: OutgoingMessage;
+  /** The bot's idempotency key, or null. */
+  idempotencyKey: string | null;
 }
 
 /** A reserved token and the send that spends it. */
@@ -29,10 +31,12 @@ export interface SentRecord {
   sendId: string;
   attempts: number;
   messageId: string;
+  recipientId: string | null;
   at: Date;
 }
 
-export type Reservation = { pending: PendingSend; agreed: true } | { pending: null; agreed: boolean };
+/** `duplicate`: the request's idempotency key is already recorded; no token was reserved for it. */
+export type Reservation = { pending: PendingSend; agreed: true; duplicate: false } | { pending: null; agreed: boolean; duplicate: boolean };
 
 export interface RecordedError {
   code: string;
@@ -56,7 +60,7 @@ export class SendLedgerRepository {
    */
   async reserveOldestTokens(requests: ReserveRequest[], now: Date, leaseUntil: Date): Promise<Reservation[]> {
     const column = <K extends keyof ReserveRequest>(key: K) => requests.map((r) => r[key]);
-    const rows: Array<{ ord: string; sealed_token: string | null; agreed: boolean }> = await this.dataSource.query(RESERVE_TOKENS_SQL, [
+    const rows: ReservationRow[] = await this.dataSource.query(RESERVE_TOKENS_SQL, [
       column('id'),
       column('appId'),
       column('pageId'),
@@ -65,8 +69,9 @@ export class SendLedgerRepository {
       requests.map((r) => JSON.stringify(r.message)),
       now,
       leaseUntil,
+      column('idempotencyKey'),
     ]);
-    return rows.map((row) => toReservation(requests[Number(row.ord) - 1]!, row.sealed_token, row.agreed));
+    return rows.map((row) => toReservation(requests[Number(row.ord) - 1]!, row));
   }
 
   /**
@@ -75,14 +80,14 @@ export class SendLedgerRepository {
    */
   async recordSentBatch(sent: SentRecord[]): Promise<void> {
     await this.dataSource.query(
-      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[]) AS v(id, attempts, message_id, at)),
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[]) AS v(id, attempts, message_id, at, recipient_id)),
        s AS (
-         UPDATE notifications.otn_sends o SET status = 'sent', message_id = v.message_id, attempts = v.attempts, last_error = NULL,
-           next_attempt_at = NULL, updated_at = now()
+         UPDATE notifications.otn_sends o SET status = 'sent', message_id = v.message_id, recipient_id = v.recipient_id, attempts = v.attempts,
+           last_error = NULL, next_attempt_at = NULL, updated_at = now()
          FROM v WHERE o.id = v.id AND o.${OPEN} RETURNING o.token_id, v.at)
        UPDATE notifications.otn_tokens t SET state = 'used', used_at = s.at, updated_at = now()
        FROM s WHERE t.id = s.token_id AND t.state = 'reserved'`,
-      [sent.map((x) => x.sendId), sent.map((x) => x.attempts), sent.map((x) => x.messageId), sent.map((x) => x.at)],
+      [sent.map((x) => x.sendId), sent.map((x) => x.attempts), sent.map((x) => x.messageId), sent.map((x) => x.at), sent.map((x) => x.recipientId)],
     );
   }
 
@@ -155,8 +160,16 @@ const toPending = (r: SendRow): PendingSend => ({
   lastError: r.last_error,
 });
 
-function toReservation(request: ReserveRequest, sealedToken: string | null, agreed: boolean): Reservation {
-  if (sealedToken === null) return { pending: null, agreed };
+interface ReservationRow {
+  ord: string;
+  sealed_token: string | null;
+  agreed: boolean;
+  duplicate: boolean;
+}
+
+function toReservation(request: ReserveRequest, row: ReservationRow): Reservation {
+  const sealedToken = row.sealed_token;
+  if (sealedToken === null) return { pending: null, agreed: row.agreed, duplicate: row.duplicate };
   const { id, appId, pageId, psid, message } = request;
-  return { pending: { id, appId, pageId, psid, message, sealedToken, attempts: 0, lastError: null }, agreed: true };
+  return { pending: { id, appId, pageId, psid, message, sealedToken, attempts: 0, lastError: null }, agreed: true, duplicate: false };
 }
