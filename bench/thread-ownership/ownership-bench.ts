@@ -1,28 +1,37 @@
 import os from 'node:os';
+import path from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { threadPartition, webhookEventSubject, type WebhookEventStored } from '@app/contracts';
 import pg from 'pg';
 import { createTestEnvironment } from '../../test/support/test-environment.js';
-import { atFixedRate, startService, summarize } from './bench-tools.js';
+import { atFixedRate, cpuSeconds, startService, summarize } from './bench-tools.js';
 
 /**
  * Issue 4's benchmark: pass/take round-trip latency at a fixed rate, and routing throughput with
  * 1,000 threads and then with 1,000,000 threads in the table. The service runs in its own process
  * (built with SWC); the driver publishes stored-event envelopes straight into the EVENTS stream.
- * Knobs: BENCH_RATE (500 ops/s), BENCH_SECONDS (10), BENCH_THREADS (1000), BENCH_EVENTS_PER_THREAD (10), BENCH_BIG_TABLE (1000000).
+ * Knobs: BENCH_RATE (500 ops/s), BENCH_SECONDS (10), BENCH_THREADS (1000), BENCH_EVENTS_PER_THREAD (10), BENCH_BIG_TABLE (1000000),
+ * BENCH_PHASES (routing,passtake,bigtable: which phases run; the warm-up always does), BENCH_SERVICE (the built
+ * service to start, default dist/apps/thread-ownership/src/main.js: e.g. a build of another commit),
+ * BENCH_PROFILE (a path: a V8 CPU profile of the service during the pass/take phase is written there;
+ * summarise it with `node bench/thread-ownership/profile-summary.mjs <path>`).
  */
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const THREADS = Number(process.env.BENCH_THREADS ?? 1000);
 const PER_THREAD = Number(process.env.BENCH_EVENTS_PER_THREAD ?? 10);
 const BIG_TABLE = Number(process.env.BENCH_BIG_TABLE ?? 1_000_000);
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'routing,passtake,bigtable').split(','));
+const PROFILE = process.env.BENCH_PROFILE;
 const PAGE = '900001';
 const ADMIN = 'bench-admin-token-0123456789';
 const port = 4100 + Math.floor(Math.random() * 800);
 
 const env = await createTestEnvironment({ ADMIN_API_TOKEN: ADMIN, GRAPH_API_URL: 'http://127.0.0.1:9', THREAD_OWNERSHIP_PORT: String(port), OWNERSHIP_SWEEP_INTERVAL_MS: '3600000' });
-const service = await startService('dist/apps/thread-ownership/src/main.js', process.env as Record<string, string>, `http://127.0.0.1:${port}/health`);
+const profilerArgs = PROFILE ? ['--import', path.resolve('bench/thread-ownership/cpu-profiler.mjs')] : [];
+const serviceEnv = { ...(process.env as Record<string, string>), ...(PROFILE ? { CPU_PROFILE_OUT: PROFILE } : {}) };
+const service = await startService(process.env.BENCH_SERVICE ?? 'dist/apps/thread-ownership/src/main.js', serviceEnv, `http://127.0.0.1:${port}/health`, profilerArgs);
 const nc = await connect({ servers: env.natsUrl });
 const js = jetstream(nc);
 const db = new pg.Client({ connectionString: env.databaseUrl });
@@ -34,10 +43,10 @@ try {
   await registerPage();
   const threads = Array.from({ length: THREADS }, (_, i) => String(7_000_000 + i));
   await routeEvents(threads, 1, 'warm-up');
-  const small = await routeEvents(threads, PER_THREAD, `${THREADS} threads`);
-  const latency = await passTakeLatency(threads);
-  await fillTable(BIG_TABLE - THREADS);
-  const big = await routeEvents(threads, PER_THREAD, `${BIG_TABLE} threads in the table`);
+  const small = PHASES.has('routing') ? await routeEvents(threads, PER_THREAD, `${THREADS} threads`) : undefined;
+  const latency = PHASES.has('passtake') ? await profiled(() => passTakeLatency(threads)) : undefined;
+  if (PHASES.has('bigtable')) await fillTable(BIG_TABLE - THREADS);
+  const big = PHASES.has('bigtable') ? await routeEvents(threads, PER_THREAD, `${BIG_TABLE} threads in the table`) : undefined;
   report(small, big, latency);
 } finally {
   service.kill('SIGTERM');
@@ -85,9 +94,26 @@ function publish(psid: string, mid: string) {
   return js.publish(`${env.prefix}.${webhookEventSubject(threadPartition(PAGE, psid))}`, JSON.stringify(envelope), { msgID: envelope.eventId });
 }
 
+/** With BENCH_PROFILE, the service's CPU profile covers exactly `phase` (see cpu-profiler.mjs). */
+async function profiled<T>(phase: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return phase();
+  service.kill('SIGWINCH');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const result = await phase();
+  service.kill('SIGWINCH');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return result;
+}
+
+/** CPU seconds of the service, nats-server and every PostgreSQL process (shared servers: others' work counts too). */
+function cpuNow() {
+  return { service: cpuSeconds({ pid: service.pid! }), nats: cpuSeconds({ comm: 'nats-server' }), postgres: cpuSeconds({ comm: 'postgres' }) };
+}
+
 /** Pass (a → b) and take (a takes back) in turns, each thread touched once every THREADS operations. */
 async function passTakeLatency(threads: string[]) {
-  const { latencies, errors } = await atFixedRate(RATE, SECONDS, async (i) => {
+  const cpuBefore = cpuNow();
+  const { latencies, errors, completedPerSecond } = await atFixedRate(RATE, SECONDS, async (i) => {
     const psid = threads[i % threads.length]!;
     const round = Math.floor(i / threads.length);
     const [subject, body] =
@@ -95,7 +121,11 @@ async function passTakeLatency(threads: string[]) {
     const reply = (await nc.request(`${env.prefix}.${subject}`, JSON.stringify(body), { timeout: 10_000 })).json<{ ok: boolean }>();
     if (!reply.ok) throw new Error(JSON.stringify(reply));
   });
-  const summary = { ...summarize(latencies), errors, rate: RATE, seconds: SECONDS };
+  const cpuAfter = cpuNow();
+  const ops = latencies.length + errors;
+  const perOp = (k: keyof typeof cpuAfter) => Math.round(((cpuAfter[k] - cpuBefore[k]) * 1e6) / ops) / 1000;
+  const cpuMsPerOp = { service: perOp('service'), nats: perOp('nats'), postgres: perOp('postgres') };
+  const summary = { ...summarize(latencies), errors, rate: RATE, seconds: SECONDS, completedPerSecond, cpuMsPerOp };
   console.log(`pass/take at ${RATE}/s: ${JSON.stringify(summary)}`);
   return summary;
 }
@@ -112,10 +142,16 @@ async function fillTable(extra: number): Promise<void> {
   console.log(`table filled with ${extra} more threads in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function report(small: { perSecond: number }, big: { perSecond: number }, latency: ReturnType<typeof summarize> & { errors: number }) {
-  const cost = Math.round((1 - big.perSecond / small.perSecond) * 100);
-  console.log(`\n| machine | ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version} |`);
-  console.log(`| pass/take at ${RATE}/s | p50 ${latency.p50} ms, p99 ${latency.p99} ms, p99.9 ${latency.p999} ms, errors ${latency.errors} |`);
-  console.log(`| routing, ${THREADS} threads | ${small.perSecond} events/s |`);
-  console.log(`| routing, ${BIG_TABLE} threads in table | ${big.perSecond} events/s (${cost >= 0 ? `-${cost}` : `+${-cost}`} %) |`);
+function report(small: { perSecond: number } | undefined, big: { perSecond: number } | undefined, latency: Awaited<ReturnType<typeof passTakeLatency>> | undefined) {
+  console.log(`\n| machine | ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} |`);
+  if (latency) {
+    const cpu = latency.cpuMsPerOp;
+    console.log(`| pass/take at ${RATE}/s | p50 ${latency.p50} ms, p99 ${latency.p99} ms, p99.9 ${latency.p999} ms, errors ${latency.errors}, completed ${latency.completedPerSecond}/s |`);
+    console.log(`| CPU ms per pass/take | service ${cpu.service}, nats-server ${cpu.nats}, PostgreSQL ${cpu.postgres} |`);
+  }
+  if (small) console.log(`| routing, ${THREADS} threads | ${small.perSecond} events/s |`);
+  if (big) {
+    const cost = small ? Math.round((1 - big.perSecond / small.perSecond) * 100) : NaN;
+    console.log(`| routing, ${BIG_TABLE} threads in table | ${big.perSecond} events/s (${cost >= 0 ? `-${cost}` : `+${-cost}`} %) |`);
+  }
 }

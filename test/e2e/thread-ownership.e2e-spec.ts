@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ErrorCode, PAGE_INBOX_APP_ID, RpcError, streamName, webhookEventStoredSchema } from '@app/contracts';
+import { ErrorCode, PAGE_INBOX_APP_ID, RpcError, streamName, THREAD_OWNER_CHANGED_SUBJECT, threadOwnerChangedSchema, webhookEventStoredSchema, type ThreadOwnerChanged } from '@app/contracts';
 import { counter, ManualClock } from '@app/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,8 @@ describe('thread ownership', () => {
     (await db.query('SELECT owner_app_id FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0]?.owner_app_id;
 
   beforeAll(async () => {
-    suite = await startSuite({}, { ownershipClock: clock });
+    // With the operator console: its read model must follow every change of owner live.
+    suite = await startSuite({}, { ownershipClock: clock, console: true });
     await suite.addOwnershipReplica();
     await suite.registerPage({
       defaultOwnerAppId: 'sales',
@@ -227,6 +228,51 @@ describe('thread ownership', () => {
     expect(sales.events.filter((e) => e.kind === 'echo' && e.psid === psid)).toHaveLength(0);
   });
 
+  it('publishes an owner-changed fact for every change, a plain release included, and the console shows it live', async () => {
+    const facts: ThreadOwnerChanged[] = [];
+    const live: Array<{ type: string; psid?: string }> = [];
+    const nc = await connect({ servers: suite.env.natsUrl });
+    nc.subscribe(`${suite.env.prefix}.${THREAD_OWNER_CHANGED_SUBJECT}`, { callback: (_error, m) => void facts.push(threadOwnerChangedSchema.parse(m.json())) });
+    nc.subscribe(`${suite.env.prefix}.internal.console.changed`, { callback: (_error, m) => void live.push(m.json()) });
+    await nc.flush();
+    const consoleOwner = async (psid: string) =>
+      (await db.query('SELECT owner_app_id FROM console.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0] as { owner_app_id: string | null } | undefined;
+    try {
+      const psid = await openThread(); // an idle thread claimed by the default app: a change no bot is told about
+      await support.suite.takeThreadControl({ pageId: PAGE_ID, psid, metadata: 'mine now' });
+      await waitFor(async () => ((await consoleOwner(psid))?.owner_app_id === 'support' ? true : undefined), 'the console to show the take');
+      live.length = 0;
+      await support.suite.releaseThreadControl({ pageId: PAGE_ID, psid, metadata: 'all done' });
+
+      // No bot hears of a plain release, yet the console's thread view follows it at once.
+      await waitFor(async () => ((await consoleOwner(psid))?.owner_app_id === null ? true : undefined), 'the console to show the release');
+      await waitFor(() => (live.some((u) => u.type === 'thread' && u.psid === psid) ? true : undefined), 'a live update of the thread');
+      const entry = (await db.query("SELECT summary, kind FROM console.timeline_entry WHERE page_id = $1 AND psid = $2 AND direction = 'handover' ORDER BY id", [PAGE_ID, psid])).rows;
+      expect(entry.at(-1)).toEqual({ summary: 'support released the thread', kind: 'owner_release' });
+
+      const ofThread = () => facts.filter((f) => f.psid === psid).sort((a, b) => a.version - b.version);
+      const mine = await waitFor(() => (ofThread().length >= 3 ? ofThread() : undefined), 'three facts');
+      expect(mine.map((f) => [f.action, f.actorAppId, f.previousOwnerAppId, f.ownerAppId, f.metadata])).toEqual([
+        ['default', null, null, 'sales', null],
+        ['take', 'support', 'sales', 'support', 'mine now'],
+        ['release', 'support', 'support', null, 'all done'],
+      ]);
+      expect(mine.map((f) => f.notifiedAppIds.sort())).toEqual([[], ['sales', 'support'], []]);
+      expect(mine[1]!.version).toBeGreaterThan(mine[0]!.version);
+      expect(mine[2]!.version).toBeGreaterThan(mine[1]!.version);
+      const audit = (await db.query("SELECT stream_seq FROM thread_ownership.ownership_change WHERE page_id = $1 AND psid = $2 AND action <> 'request' ORDER BY id", [PAGE_ID, psid])).rows;
+      expect(mine.map((f) => f.streamSeq)).toEqual(audit.map((r) => Number(r.stream_seq))); // one fact per audited change
+      // Stored with the change (the outbox row the relay would publish again) and marked published once sent.
+      const row = await waitFor(async () => {
+        const found = (await db.query('SELECT payload, published_at FROM thread_ownership.outbox WHERE msg_id = $1', [`owner:${PAGE_ID}:${psid}:${mine[2]!.version}`])).rows[0];
+        return found?.published_at ? found : undefined;
+      }, 'the release fact marked published');
+      expect(row.payload).toEqual(mine[2]);
+    } finally {
+      await nc.close();
+    }
+  });
+
   it('returns ownership to idle after the idle timeout (controllable clock) and tells the previous owner', async () => {
     const psid = await openThread();
     await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'support' });
@@ -242,5 +288,33 @@ describe('thread ownership', () => {
     expect(notice.event.release_thread_control).toMatchObject({ previous_owner_app_id: 'support', new_owner_app_id: null, reason: 'idle_timeout' });
     await suite.user.sendText(psid, 'back again');
     await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'back again', 'the message after the lapse');
+  });
+
+  it('lapses and claims again in one transaction when a message reaches a lapsed thread before the sweep, audited and published in order', async () => {
+    const facts: ThreadOwnerChanged[] = [];
+    const nc = await connect({ servers: suite.env.natsUrl });
+    nc.subscribe(`${suite.env.prefix}.${THREAD_OWNER_CHANGED_SUBJECT}`, { callback: (_error, m) => void facts.push(threadOwnerChangedSchema.parse(m.json())) });
+    await nc.flush();
+    try {
+      const psid = await openThread();
+      clock.advance(24 * 60 * 60 * 1000 + 1);
+      await suite.user.sendText(psid, 'still there?');
+      const got = await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'still there?', 'the message on the lapsed thread');
+      expect(got.ownerAppId).toBe('sales');
+      const audit = (await db.query('SELECT action, from_app_id, to_app_id FROM thread_ownership.ownership_change WHERE page_id = $1 AND psid = $2 ORDER BY id', [PAGE_ID, psid])).rows;
+      expect(audit.map((r) => [r.action, r.from_app_id, r.to_app_id])).toEqual([
+        ['default', null, 'sales'],
+        ['idle_timeout', 'sales', null],
+        ['default', null, 'sales'],
+      ]);
+      const ofThread = () => facts.filter((f) => f.psid === psid).sort((a, b) => a.version - b.version);
+      const mine = await waitFor(() => (ofThread().length >= 3 ? ofThread() : undefined), 'three facts');
+      expect(mine.map((f) => f.action)).toEqual(['default', 'idle_timeout', 'default']);
+      const notice = await sales.waitFor('handover', (e) => e.psid === psid && e.kind === 'release_thread_control', 'the lapse notice');
+      expect(notice.event.release_thread_control).toMatchObject({ previous_owner_app_id: 'sales', new_owner_app_id: null, reason: 'idle_timeout' });
+      expect(await ownerRow(psid)).toBe('sales');
+    } finally {
+      await nc.close();
+    }
   });
 });

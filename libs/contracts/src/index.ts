@@ -9,6 +9,7 @@ export * from './bot/bot-event-delivered.event.js';
 export * from './bot/bot-access.js';
 export * from './bot/bot-delivery-report.event.js';
 export * from './thread/thread-control.rpc.js';
+export * from './thread/thread-owner-changed.event.js';
 export * from './send/send-message.rpc.js';
 export * from './notifications/one-time-notification.rpc.js';
 export * from './notifications/messaging-window.rpc.js';

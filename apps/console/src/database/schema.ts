@@ -1,4 +1,5 @@
 import { InitConsole1764100000000 } from '../migrations/1764100000000-InitConsole.js';
+import { ConsoleOwnerVersion1764113000000 } from '../migrations/1764113000000-ConsoleOwnerVersion.js';
 import { ConsoleThreadEntity } from '../timeline/console-thread.entity.js';
 import { TimelineEntryEntity } from '../timeline/timeline-entry.entity.js';
 
@@ -7,4 +8,4 @@ export const CONSOLE_SCHEMA = 'console';
 
 /** Listed explicitly: TypeORM globs cannot load .ts under vitest and break bundled builds. */
 export const CONSOLE_ENTITIES = [ConsoleThreadEntity, TimelineEntryEntity];
-export const CONSOLE_MIGRATIONS = [InitConsole1764100000000];
+export const CONSOLE_MIGRATIONS = [InitConsole1764100000000, ConsoleOwnerVersion1764113000000];

@@ -1,6 +1,6 @@
-import { PAGE_INBOX_APP_ID, type BotEventDelivered, type OutboundMessageSent, type WebhookEventStored } from '@app/contracts';
+import { PAGE_INBOX_APP_ID, type BotEventDelivered, type OutboundMessageSent, type ThreadOwnerChanged, type WebhookEventStored } from '@app/contracts';
 import { describe, expect, it } from 'vitest';
-import { botDeliveryFact, messageSummary, outboundFact, webhookFact } from './console-facts.js';
+import { botDeliveryFact, messageSummary, outboundFact, ownerChangedFact, webhookFact } from './console-facts.js';
 
 const T = 1_764_072_000_000;
 const stored = (over: Partial<WebhookEventStored>): WebhookEventStored => ({
@@ -95,6 +95,43 @@ describe('botDeliveryFact', () => {
     const event = { release_thread_control: { previous_owner_app_id: 'sales', new_owner_app_id: null, reason: 'idle_timeout' } };
     const fact = botDeliveryFact(delivered({ channel: 'handover', kind: 'release_thread_control', idempotencyKey: 'handover:z:sales', ownerAppId: null, event }), 9);
     expect(fact?.entry?.summary).toBe("sales's ownership lapsed (idle timeout)");
+  });
+});
+
+describe('ownerChangedFact', () => {
+  const changed = (over: Partial<ThreadOwnerChanged>): ThreadOwnerChanged => ({
+    pageId: '100',
+    psid: '200',
+    previousOwnerAppId: 'sales',
+    ownerAppId: null,
+    action: 'release',
+    actorAppId: 'sales',
+    metadata: 'done',
+    version: 7,
+    streamSeq: 40,
+    notifiedAppIds: [],
+    at: new Date(T).toISOString(),
+    ...over,
+  });
+
+  it('reports the owner at its row version, so a newer change wins whatever order the facts arrive in', () => {
+    expect(ownerChangedFact(changed({})).owner).toEqual({ appId: null, seq: 0, version: 7 });
+  });
+
+  it('puts a change no bot was told about on the timeline, once per change', () => {
+    const fact = ownerChangedFact(changed({}));
+    expect(fact.entry).toMatchObject({ dedupeKey: 'owner:100:200:7', direction: 'handover', kind: 'owner_release', appId: 'sales', summary: 'sales released the thread', details: { metadata: 'done' } });
+    expect(fact.thread).toMatchObject({ pageId: '100', psid: '200', at: new Date(T), summary: 'sales released the thread' });
+    const claim = ownerChangedFact(changed({ action: 'default', previousOwnerAppId: null, ownerAppId: 'sales', actorAppId: null, version: 1 }));
+    expect(claim.entry?.summary).toBe('sales got the idle thread (default app or routing rule)');
+    const inboxTake = ownerChangedFact(changed({ action: 'take', previousOwnerAppId: null, ownerAppId: PAGE_INBOX_APP_ID, actorAppId: PAGE_INBOX_APP_ID }));
+    expect(inboxTake.entry?.summary).toBe('Page Inbox took the thread from nobody');
+  });
+
+  it('leaves the entry of a change bots were told about to their handover delivery', () => {
+    const fact = ownerChangedFact(changed({ action: 'pass', ownerAppId: 'support', notifiedAppIds: ['sales', 'support'] }));
+    expect(fact.entry).toBeUndefined();
+    expect(fact.owner).toEqual({ appId: 'support', seq: 0, version: 7 });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { BotEventDelivered, OutboundMessageSent, WebhookEventStored } from '@app/contracts';
+import type { BotEventDelivered, OutboundMessageSent, ThreadOwnerChanged, WebhookEventStored } from '@app/contracts';
 import { appLabel } from '../html/apps.js';
 import type { TimelineDirection } from './timeline-entry.entity.js';
 
@@ -24,10 +24,18 @@ export interface NewTimelineEntry {
   at: Date;
 }
 
-/** The owner as reported by a fact at a BOTS stream position (newer positions win). */
+/**
+ * The owner as reported by a fact. An owner-changed fact carries the thread's row version (a
+ * higher one wins); a bot delivery only its BOTS stream position (a newer one wins, but only while
+ * the console has no owner-changed fact for the thread: those cover every change, and a delivery
+ * routed late may name an owner that has already changed).
+ */
 export interface OwnerFact {
   appId: string | null;
+  /** BOTS stream position (deliveries); 0 for owner-changed facts. */
   seq: number;
+  /** thread-ownership's row version (owner-changed facts); 0 for deliveries. */
+  version?: number;
 }
 
 /** What one stream message means for the console's read model. */
@@ -138,6 +146,42 @@ export function botDeliveryFact(d: BotEventDelivered, seq: number): ConsoleFact 
   fact.thread.summary = summary;
   fact.entry = { pageId: d.pageId, psid: d.psid, at, dedupeKey: `bot:${key}`, direction: 'handover', kind: d.kind, appId: actor, summary, details };
   return fact;
+}
+
+/**
+ * A committed change of owner (`events.thread.owner.changed`): the owner, live, for every change.
+ * The timeline entry is only for changes no bot was told about (a plain release, a default claim,
+ * a human agent taking an idle thread): the others arrive as handover deliveries, with their own entry.
+ */
+export function ownerChangedFact(f: ThreadOwnerChanged): ConsoleFact {
+  const at = new Date(f.at);
+  const fact: ConsoleFact = { thread: { pageId: f.pageId, psid: f.psid, at }, owner: { appId: f.ownerAppId, seq: 0, version: f.version } };
+  if (f.notifiedAppIds.length > 0) return fact;
+  const summary = ownerChangeSummary(f);
+  const details = { metadata: f.metadata, from: f.previousOwnerAppId, to: f.ownerAppId, action: f.action };
+  fact.thread.summary = summary;
+  fact.entry = { pageId: f.pageId, psid: f.psid, at, dedupeKey: `owner:${f.pageId}:${f.psid}:${f.version}`, direction: 'handover', kind: `owner_${f.action}`, appId: f.actorAppId, summary, details };
+  return fact;
+}
+
+function ownerChangeSummary(f: ThreadOwnerChanged): string {
+  const [from, to] = [appLabel(f.previousOwnerAppId), appLabel(f.ownerAppId)];
+  switch (f.action) {
+    case 'release':
+      return `${from} released the thread`;
+    case 'idle_timeout':
+      return `${from}'s ownership lapsed (idle timeout)`;
+    case 'default':
+      return `${to} got the idle thread (default app or routing rule)`;
+    case 'external':
+      return `At Meta: the thread moved from ${from} to ${to}`;
+    case 'take':
+      return `${to} took the thread from ${from}`;
+    case 'bot_unhealthy':
+      return `${from} stopped taking its deliveries; the thread went to ${to}`;
+    default:
+      return `${from} passed the thread to ${to}`;
+  }
 }
 
 function handoverSummary(kind: string, body: Obj, addressee?: string): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { BotEventDelivered, OutboundMessageSent, WebhookEventStored } from '@app/contracts';
+import type { BotEventDelivered, OutboundMessageSent, ThreadOwnerChanged, WebhookEventStored } from '@app/contracts';
 import { LiveUpdates } from '../live/live-updates.service.js';
-import { botDeliveryFact, outboundFact, webhookFact, type ConsoleFact } from './console-facts.js';
+import { botDeliveryFact, outboundFact, ownerChangedFact, webhookFact, type ConsoleFact } from './console-facts.js';
 import { TimelineRepository } from './timeline.repository.js';
 
 /** Turns stream messages into the console's read model, then tells the open browsers. */
@@ -22,6 +22,10 @@ export class ConsoleIngestService {
 
   botDelivery(delivery: BotEventDelivered, streamSeq: number): Promise<void> {
     return this.apply(botDeliveryFact(delivery, streamSeq));
+  }
+
+  ownerChanged(change: ThreadOwnerChanged): Promise<void> {
+    return this.apply(ownerChangedFact(change));
   }
 
   private async apply(fact: ConsoleFact | undefined): Promise<void> {

@@ -21,6 +21,10 @@ export class ConsoleThreadEntity {
   @Column({ name: 'owner_seq', type: 'bigint', default: 0, transformer: bigint })
   ownerSeq: number;
 
+  /** thread-ownership's row version of the last owner-changed fact applied (0: none yet; see OwnerFact). */
+  @Column({ name: 'owner_version', type: 'integer', default: 0 })
+  ownerVersion: number;
+
   @Column({ name: 'last_event_at', type: 'timestamptz' })
   lastEventAt: Date;
 

@@ -1,16 +1,24 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JetStreamPublisher } from '@app/messaging';
 import { Clock } from '@app/platform';
 import type { OutboxMessage } from '../threads/threads.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 
+/**
+ * How long "published" marks are collected before they go to the database together. Far below
+ * the relay's 2 s: a row is not relayed again because its mark is still waiting.
+ */
+const MARK_DELAY_MS = 100;
+
 /** Publishes outbox rows right after their transaction commits, and relays any a crash left behind. */
 @Injectable()
-export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxPublisher implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxPublisher.name);
   private timer?: NodeJS.Timeout;
   private relaying = false;
+  private unmarked: string[] = [];
+  private markTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: OutboxRepository,
@@ -25,8 +33,15 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
+  /** Marks still waiting go out while the database is still open (it closes in the shutdown hooks). */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearTimeout(this.markTimer);
+    await this.markNow();
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.markTimer);
   }
 
   /** Best effort: a failure here is repaired by the relay, never lost (the rows are committed). */
@@ -52,13 +67,37 @@ export class OutboxPublisher implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** In order, one at a time: a thread's handover events keep their order. */
+  /**
+   * All at once: the publisher sends in call order on the service's one NATS connection, so
+   * JetStream stores a thread's handover events in order without waiting for each ack in turn.
+   * The "published" marks are not waited for but collected (one statement per MARK_DELAY_MS
+   * instead of one per operation): losing them only makes the relay publish the rows again, and
+   * JetStream drops the repeats. A row whose publish failed stays unmarked, for the relay.
+   */
   private async publishAll(messages: OutboxMessage[]): Promise<void> {
-    const published: string[] = [];
-    for (const m of messages) {
-      await this.publisher.publish(m.subject, m.payload, { msgID: m.msgId, correlationId: m.payload.correlationId as string | undefined });
-      if (m.id) published.push(m.id);
+    const outcomes = await Promise.allSettled(
+      messages.map((m) => this.publisher.publish(m.subject, m.payload, { msgID: m.msgId, correlationId: m.payload.correlationId as string | undefined })),
+    );
+    const published = messages.filter((m, i) => m.id !== undefined && outcomes[i]?.status === 'fulfilled').map((m) => m.id as string);
+    this.markLater(published);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private markLater(ids: string[]): void {
+    if (ids.length === 0) return;
+    this.unmarked.push(...ids);
+    this.markTimer ??= setTimeout(() => void this.markNow(), MARK_DELAY_MS);
+  }
+
+  private async markNow(): Promise<void> {
+    const ids = this.unmarked;
+    [this.unmarked, this.markTimer] = [[], undefined];
+    if (ids.length === 0) return;
+    try {
+      await this.repository.markPublished(ids, this.clock.now());
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox rows not marked published; the relay will publish them again');
     }
-    await this.repository.markPublished(published, this.clock.now());
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ErrorCode, type GetThreadOwner, type RpcResponse } from '@app/contracts';
+import { NatsConnectionService } from '@app/messaging';
 import { Clock, DomainError } from '@app/platform';
 import { handoverDeliveries, type HandoverNotice } from '../delivery/bot-events.js';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
@@ -11,6 +12,7 @@ import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import type { OwnershipAction } from './ownership-change.entity.js';
 import { checkMetadata, checkPass, checkRelease, checkTake, requestAddressee, type OwnershipFacts } from './ownership-rules.js';
+import { ownerChangedFact } from './owner-changed-fact.js';
 import { ThreadsRepository, type OutboxMessage, type ThreadTx } from './threads.repository.js';
 
 export interface ThreadCommand {
@@ -22,7 +24,8 @@ export interface ThreadCommand {
 }
 
 export interface OwnerChange {
-  action: OwnershipAction;
+  /** Every action but `request`, which changes no owner. */
+  action: Exclude<OwnershipAction, 'request'>;
   actorAppId: string | null;
   toAppId: string | null;
   metadata?: string;
@@ -50,6 +53,7 @@ export class OwnershipService {
     private readonly cache: OwnershipCache,
     @Inject(Clock) private readonly clock: Clock,
     private readonly config: ConfigService,
+    private readonly nats: NatsConnectionService,
   ) {}
 
   async pass(cmd: ThreadCommand & { targetAppId: string }): Promise<typeof SUCCESS> {
@@ -128,7 +132,10 @@ export class OwnershipService {
     return this.changeOwner(tx, view, { action: 'idle_timeout', actorAppId: null, toAppId: null, notice: 'release_thread_control', fromStreamSeq });
   }
 
-  /** Moves the thread to `toAppId` (null: idle), audits it and queues the handover events. */
+  /**
+   * Moves the thread to `toAppId` (null: idle), audits it and queues the handover events and the
+   * owner-changed fact (read models learn of every change, a plain release included).
+   */
   async changeOwner(tx: ThreadTx, view: PageView, c: OwnerChange): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const from = tx.thread.ownerAppId;
@@ -144,17 +151,30 @@ export class OwnershipService {
     await tx.saveThread();
     this.markChanged(tx);
     await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: c.action, actorAppId: c.actorAppId, fromAppId: from, toAppId: c.toAppId, metadata: c.metadata ?? null });
+    const handovers = this.handoverNotices(tx, view, c, from, now);
+    const notifiedAppIds = handovers.map((h) => String(h.payload.appId));
+    const fact = ownerChangedFact(tx.thread, { action: c.action, actorAppId: c.actorAppId, fromAppId: from, metadata: c.metadata, notifiedAppIds, at: now, correlationId: c.correlationId });
+    return tx.enqueue([...handovers, fact], now);
+  }
+
+  /** The `messaging_handovers` event of a change for the bots involved (the previous and the new owner). */
+  private handoverNotices(tx: ThreadTx, view: PageView, c: OwnerChange, from: string | null, now: Date): OutboxMessage[] {
     if (!c.notice) return [];
     const body = { previous_owner_app_id: from, new_owner_app_id: c.toAppId, metadata: c.metadata ?? null, ...(c.action === 'idle_timeout' || c.action === 'bot_unhealthy' ? { reason: c.action } : {}) };
     const recipients = [from, c.toAppId].filter((a): a is string => a !== null);
-    return tx.enqueue(this.notices(view, { kind: c.notice, body, at: now, tx, correlationId: c.correlationId }, recipients), now);
+    return this.notices(view, { kind: c.notice, body, at: now, tx, correlationId: c.correlationId }, recipients);
   }
 
-  /** After commit, every replica's routing cache learns the new owner (once per transaction). */
+  /**
+   * After commit, every replica's routing cache learns the new owner (once per transaction). The
+   * broadcast joins the turn's other NATS writes (the handover events published right after
+   * commit): one socket write instead of two. The cache is only a hint (routing's writes are
+   * version-checked), so learning it a turn later costs at most one locked routing.
+   */
   private markChanged(tx: ThreadTx): void {
     if (tx.ownerChanged) return;
     tx.ownerChanged = true;
-    tx.afterCommit.push(() => this.cache.announceChange(tx.thread));
+    tx.afterCommit.push(() => this.nats.writes.defer(() => this.cache.announceChange(tx.thread)));
   }
 
   expiryFrom(activity: Date): Date {
@@ -187,7 +207,7 @@ function facts(tx: ThreadTx, view: PageView): OwnershipFacts {
   return { ownerAppId: tx.thread.ownerAppId, defaultOwnerAppId: view.page.defaultOwnerAppId };
 }
 
-function change(cmd: ThreadCommand, action: OwnershipAction, toAppId: string | null, fromStreamSeq: number): OwnerChange {
+function change(cmd: ThreadCommand, action: OwnerChange['action'], toAppId: string | null, fromStreamSeq: number): OwnerChange {
   return { action, actorAppId: cmd.actorAppId, toAppId, metadata: cmd.metadata, correlationId: cmd.correlationId, fromStreamSeq };
 }
 

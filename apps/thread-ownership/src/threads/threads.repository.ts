@@ -1,35 +1,90 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { DataSource, IsNull, LessThan, LessThanOrEqual, Not, type EntityManager } from 'typeorm';
-import { OutboxEntity } from '../delivery/outbox.entity.js';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, IsNull, LessThanOrEqual, Not } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { OwnershipChangeEntity } from './ownership-change.entity.js';
 import { ThreadEntity } from './thread.entity.js';
 
 export type NewOwnershipChange = Omit<OwnershipChangeEntity, 'id'>;
 
-export interface RoutingRecord {
-  pageId: string;
-  psid: string;
-  streamSeq: number;
-  /** The row version the caller's cached owner was read at. */
-  version: number;
-  now: Date;
-  /** A user interaction on an owned thread: ownership expiry moves on. */
-  activity: boolean;
-  expiresAt: Date | null;
-}
 export interface OutboxMessage {
-  /** The outbox row, once stored. */
+  /** The outbox row, once stored (set when the transaction writes it, before commit). */
   id?: string;
   subject: string;
   msgId: string;
   payload: Record<string, unknown>;
 }
 
+/*
+ * The locked path runs on the pg driver with named statements: PostgreSQL parses and plans each
+ * once per connection, and a change costs four round trips (BEGIN, lock, one write, COMMIT)
+ * instead of TypeORM's six plus its query building, which was most of this service's CPU per
+ * pass/take.
+ */
+const THREAD_COLUMNS = 'page_id, psid, owner_app_id, owner_since, last_activity_at, expires_at, last_event_seq, owner_since_seq, version';
+
+const LOCK_THREAD = {
+  name: 'thread_ownership_lock_thread_v1',
+  text: `SELECT ${THREAD_COLUMNS} FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2 FOR UPDATE`,
+};
+
+/** First event of a thread: the row is created idle; a concurrent creator wins harmlessly. */
+const CREATE_THREAD = {
+  name: 'thread_ownership_create_thread_v1',
+  text: `INSERT INTO thread_ownership.thread (page_id, psid, owner_app_id, last_event_seq, version) VALUES ($1, $2, NULL, 0, 0) ON CONFLICT DO NOTHING`,
+};
+
+/**
+ * Everything a transaction changed, in one statement: the locked row (only when `$10`), its audit
+ * rows and its outbox rows. Data-modifying CTEs all run, whether or not the final SELECT reads
+ * them. The rows travel as one JSON array each: serialised once, with the outbox payloads nested
+ * as they are (an array parameter would escape every payload's quotes again).
+ */
+const WRITE_CHANGES = {
+  name: 'thread_ownership_write_changes_v2',
+  text: `WITH thread AS (
+       UPDATE thread_ownership.thread
+          SET owner_app_id = $3, owner_since = $4, last_activity_at = $5, expires_at = $6,
+              last_event_seq = $7, owner_since_seq = $8, version = $9
+        WHERE $10::boolean AND page_id = $1 AND psid = $2),
+     audit AS (
+       INSERT INTO thread_ownership.ownership_change (page_id, psid, action, actor_app_id, from_app_id, to_app_id, metadata, at, stream_seq)
+       SELECT a.page_id, a.psid, a.action, a.actor_app_id, a.from_app_id, a.to_app_id, a.metadata, a.at, a.stream_seq
+         FROM jsonb_to_recordset($11::jsonb) AS a(page_id varchar, psid varchar, action varchar, actor_app_id varchar, from_app_id varchar,
+                                                  to_app_id varchar, metadata text, at timestamptz, stream_seq bigint)),
+     outbox AS (
+       INSERT INTO thread_ownership.outbox (subject, msg_id, payload, created_at)
+       SELECT o.subject, o.msg_id, o.payload, o.created_at
+         FROM jsonb_to_recordset($12::jsonb) AS o(subject varchar, msg_id varchar, payload jsonb, created_at timestamptz)
+       RETURNING id, msg_id)
+   SELECT id, msg_id FROM outbox`,
+};
+
+const OWNER_AT = {
+  name: 'thread_ownership_owner_at_v1',
+  text: `SELECT to_app_id FROM thread_ownership.ownership_change
+          WHERE page_id = $1 AND psid = $2 AND stream_seq < $3 AND action <> 'request'
+          ORDER BY stream_seq DESC, id DESC LIMIT 1`,
+};
+
+interface ThreadRow {
+  page_id: string;
+  psid: string;
+  owner_app_id: string | null;
+  owner_since: Date | null;
+  last_activity_at: Date | null;
+  expires_at: Date | null;
+  last_event_seq: string;
+  owner_since_seq: string;
+  version: number;
+}
+
 /**
  * Work on one thread inside a transaction that holds its row lock: every ownership decision for
  * a thread is serialised here, across all replicas, so there is exactly one owner at every step.
+ * Writes are collected and go to the database together, before any read of this transaction and
+ * before commit, so the transaction sees its own writes and pays one round trip for all of them.
  */
 export class ThreadTx {
   /** True when the row was created by this transaction: no event of this thread was ever routed. */
@@ -37,46 +92,59 @@ export class ThreadTx {
   /** Work that must wait until the transaction has committed (publishing, cache broadcasts). */
   readonly afterCommit: Array<() => void> = [];
   ownerChanged = false;
+  private threadChanged = false;
+  private audits: NewOwnershipChange[] = [];
+  private outbox: Array<{ message: OutboxMessage; createdAt: Date }> = [];
 
   constructor(
-    private readonly manager: EntityManager,
+    private readonly client: PoolClient,
     readonly thread: ThreadEntity,
   ) {
     this.isNew = thread.version === 0;
   }
 
-  /** Writes the locked row back (an UPDATE by key: `save()` would SELECT it first). */
+  /** The locked row, as changed in `thread`, is written back with the transaction's other writes. */
   async saveThread(): Promise<void> {
     this.thread.version += 1;
-    const { pageId, psid, ...changes } = this.thread;
-    await this.manager.getRepository(ThreadEntity).update({ pageId, psid }, changes);
+    this.threadChanged = true;
   }
 
   async audit(change: NewOwnershipChange): Promise<void> {
-    await this.manager.getRepository(OwnershipChangeEntity).insert(change);
+    this.audits.push(change);
   }
 
-  /** Stores the messages; returns them with their row ids, for publishing right after commit. */
+  /** Stores the messages with the transaction; their row ids are set before commit, for publishing right after. */
   async enqueue(messages: OutboxMessage[], now: Date): Promise<OutboxMessage[]> {
-    if (messages.length === 0) return [];
-    const result = await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxEntity)
-      .values(messages.map((m): QueryDeepPartialEntity<OutboxEntity> => ({ subject: m.subject, msgId: m.msgId, payload: m.payload as QueryDeepPartialEntity<OutboxEntity>['payload'], createdAt: now })))
-      .execute();
-    return messages.map((m, i) => ({ ...m, id: String(result.identifiers[i]?.id) }));
+    const stored = messages.map((m) => ({ ...m }));
+    for (const message of stored) this.outbox.push({ message, createdAt: now });
+    return stored;
   }
 
   /** The owner that applied at stream position `seq` (from the audit log): for events stored before a change. */
   async ownerAt(seq: number): Promise<string | null> {
-    const change = await this.manager.getRepository(OwnershipChangeEntity).findOne({
-      where: { pageId: this.thread.pageId, psid: this.thread.psid, streamSeq: LessThan(seq), action: Not('request') },
-      order: { streamSeq: 'DESC', id: 'DESC' },
-    });
-    return change ? change.toAppId : null;
+    await this.flush();
+    const { rows } = await this.client.query<{ to_app_id: string | null }>({ ...OWNER_AT, values: [this.thread.pageId, this.thread.psid, seq] });
+    return rows[0]?.to_app_id ?? null;
   }
 
+  /** Sends the collected writes (if any) in one statement. */
+  async flush(): Promise<void> {
+    if (!this.threadChanged && this.audits.length === 0 && this.outbox.length === 0) return;
+    const [audits, outbox] = [this.audits, this.outbox];
+    const written = this.threadChanged;
+    [this.audits, this.outbox, this.threadChanged] = [[], [], false];
+    const t = this.thread;
+    const { rows } = await this.client.query<{ id: string; msg_id: string }>({
+      ...WRITE_CHANGES,
+      values: [
+        t.pageId, t.psid, t.ownerAppId, t.ownerSince, t.lastActivityAt, t.expiresAt, t.lastEventSeq, t.ownerSinceSeq, t.version, written,
+        JSON.stringify(audits.map(auditRow)),
+        JSON.stringify(outbox.map(({ message, createdAt }) => ({ subject: message.subject, msg_id: message.msgId, payload: message.payload, created_at: createdAt }))),
+      ],
+    });
+    const ids = new Map(rows.map((r) => [r.msg_id, String(r.id)]));
+    for (const { message } of outbox) message.id = ids.get(message.msgId);
+  }
 }
 
 @Injectable()
@@ -85,39 +153,14 @@ export class ThreadsRepository {
 
   /** Runs `work` with the thread's row locked (the row is created idle on first use). */
   async inThreadTransaction<T>(pageId: string, psid: string, work: (tx: ThreadTx) => Promise<T>): Promise<T> {
-    let tx: ThreadTx | undefined;
-    const result = await this.dataSource.transaction(async (manager) => {
-      const thread = (await lockThread(manager, pageId, psid)) ?? (await createAndLockThread(manager, pageId, psid));
-      tx = new ThreadTx(manager, thread);
-      return work(tx);
+    const { tx, result } = await this.transaction(async (client) => {
+      const locked = new ThreadTx(client, (await lockThread(client, pageId, psid)) ?? (await createAndLockThread(client, pageId, psid)));
+      const value = await work(locked);
+      await locked.flush();
+      return { tx: locked, result: value };
     });
-    for (const hook of tx?.afterCommit ?? []) hook();
+    for (const hook of tx.afterCommit) hook();
     return result;
-  }
-
-  /**
-   * Routing's fast path, one statement and no read: moves the thread's routed position (and its
-   * activity) to this event, but only if the thread is still at `version` (the owner the caller
-   * cached) and this position was not routed yet. The row lock an ownership change holds makes
-   * this wait and then miss, never pass with a stale owner. False: the locked path must decide.
-   */
-  async recordRouting(r: RoutingRecord): Promise<boolean> {
-    // An UPDATE comes back from TypeORM as [rows, affected].
-    const [, affected]: [unknown[], number] = await this.dataSource.query(
-      // Asynchronous commit for this one statement: the durable fact is the event in JetStream,
-      // acked only after this returns; losing this row update in a database crash costs nothing
-      // (the event was already delivered), so routing need not wait for the WAL flush.
-      `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS applied)
-       UPDATE thread_ownership.thread
-          SET last_event_seq = $1,
-              last_activity_at = CASE WHEN $2 THEN $3 ELSE last_activity_at END,
-              expires_at = CASE WHEN $2 THEN $4 ELSE expires_at END
-        WHERE page_id = $5 AND psid = $6 AND version = $7 AND last_event_seq < $1
-          AND EXISTS (SELECT 1 FROM cfg WHERE applied IS NOT NULL)
-       RETURNING 1`,
-      [r.streamSeq, r.activity, r.now, r.expiresAt, r.pageId, r.psid, r.version],
-    );
-    return affected > 0;
   }
 
   findThread(pageId: string, psid: string): Promise<ThreadEntity | null> {
@@ -134,16 +177,57 @@ export class ThreadsRepository {
   history(pageId: string, psid: string, limit = 100): Promise<OwnershipChangeEntity[]> {
     return this.dataSource.getRepository(OwnershipChangeEntity).find({ where: { pageId, psid }, order: { id: 'DESC' }, take: limit });
   }
+
+  /** BEGIN … COMMIT on one pooled connection (TypeORM's pg pool, so its limit covers this path too). */
+  private async transaction<T>(body: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await ((this.dataSource.driver as PostgresDriver).master as Pool).connect();
+    // A connection lost while checked out emits 'error' (its query fails too); unheard, it would
+    // end the process. Such a connection is dropped by the pool instead of being reused.
+    let broken: Error | undefined;
+    const onError = (error: Error) => void (broken = error);
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const value = await body(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => void (broken ??= rollbackError));
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
 }
 
-function lockThread(manager: EntityManager, pageId: string, psid: string): Promise<ThreadEntity | null> {
-  return manager.getRepository(ThreadEntity).findOne({ where: { pageId, psid }, lock: { mode: 'pessimistic_write' } });
+async function lockThread(client: PoolClient, pageId: string, psid: string): Promise<ThreadEntity | null> {
+  const { rows } = await client.query<ThreadRow>({ ...LOCK_THREAD, values: [pageId, psid] });
+  return rows[0] ? toThread(rows[0]) : null;
 }
 
-/** First event of a thread: the row is created idle (a concurrent creator wins harmlessly), then locked. */
-async function createAndLockThread(manager: EntityManager, pageId: string, psid: string): Promise<ThreadEntity> {
-  await manager.createQueryBuilder().insert().into(ThreadEntity).values({ pageId, psid, ownerAppId: null, lastEventSeq: 0, version: 0 }).orIgnore().execute();
-  const thread = await lockThread(manager, pageId, psid);
+async function createAndLockThread(client: PoolClient, pageId: string, psid: string): Promise<ThreadEntity> {
+  await client.query({ ...CREATE_THREAD, values: [pageId, psid] });
+  const thread = await lockThread(client, pageId, psid);
   if (!thread) throw new Error(`thread ${pageId}/${psid} vanished inside its transaction`);
   return thread;
+}
+
+function toThread(row: ThreadRow): ThreadEntity {
+  return Object.assign(new ThreadEntity(), {
+    pageId: row.page_id,
+    psid: row.psid,
+    ownerAppId: row.owner_app_id,
+    ownerSince: row.owner_since,
+    lastActivityAt: row.last_activity_at,
+    expiresAt: row.expires_at,
+    lastEventSeq: Number(row.last_event_seq),
+    ownerSinceSeq: Number(row.owner_since_seq),
+    version: row.version,
+  });
+}
+
+/** An audit row with the column names `jsonb_to_recordset` matches. */
+function auditRow(a: NewOwnershipChange) {
+  return { page_id: a.pageId, psid: a.psid, action: a.action, actor_app_id: a.actorAppId, from_app_id: a.fromAppId, to_app_id: a.toAppId, metadata: a.metadata, at: a.at, stream_seq: a.streamSeq };
 }

@@ -13,7 +13,7 @@ export interface AppDataSourceConfig {
 /**
  * Options shared by the app module and the TypeORM CLI (`data-source.ts` of each app).
  * Never `synchronize`: the schema changes only through reviewed migrations, run at boot under an
- * advisory lock (see MigrationRunner).
+ * advisory lock (DatabaseModule, runMigrationsWithLock).
  */
 export function appDataSourceOptions(config: AppDataSourceConfig): DataSourceOptions {
   return {
