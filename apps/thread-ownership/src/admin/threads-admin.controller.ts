@@ -23,7 +23,7 @@ export class ThreadsAdminController {
     const thread = await this.threads.findThread(pageId, psid);
     if (!thread) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${psid} on page ${pageId}`);
     const history = await this.threads.history(pageId, psid);
-    return { pageId, psid, ownerAppId: thread.ownerAppId, ownerSince: thread.ownerSince, expiresAt: thread.expiresAt, lastActivityAt: thread.lastActivityAt, history };
+    return { pageId, psid, ownerAppId: thread.ownerAppId, ownerSince: thread.ownerSince, expiresAt: this.ownership.lapsesAt(thread), lastActivityAt: thread.lastActivityAt, history };
   }
 
   @Post(':action')

@@ -21,6 +21,8 @@ export const threadOwnershipEnvSchema = z.object({
   OWNERSHIP_IDLE_TIMEOUT_MS: ms(24 * 60 * 60 * 1000),
   OWNERSHIP_SWEEP_INTERVAL_MS: ms(30_000),
   OUTBOX_RELAY_INTERVAL_MS: ms(1000),
+  /** Published outbox rows are deleted after this long (they only served the relay). */
+  OUTBOX_RETENTION_MS: ms(24 * 60 * 60 * 1000),
   /** Bearer token for the HTTP admin API (pages, apps, operator actions). */
   ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
 }).superRefine(checkOnboardingEnv);

@@ -10,6 +10,9 @@ import { OutboxRepository } from './outbox.repository.js';
  * the relay's 2 s: a row is not relayed again because its mark is still waiting.
  */
 const MARK_DELAY_MS = 100;
+/** Published rows are pruned every this many relay passes (a minute at the default interval), this many at a time. */
+const PRUNE_EVERY_RELAYS = 60;
+const PRUNE_BATCH = 5000;
 
 /** Publishes outbox rows right after their transaction commits, and relays any a crash left behind. */
 @Injectable()
@@ -17,6 +20,7 @@ export class OutboxPublisher implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger(OutboxPublisher.name);
   private timer?: NodeJS.Timeout;
   private relaying = false;
+  private relays = 0;
   private unmarked: string[] = [];
   private markTimer?: NodeJS.Timeout;
 
@@ -60,11 +64,18 @@ export class OutboxPublisher implements OnApplicationBootstrap, BeforeApplicatio
     try {
       const stale = await this.repository.findStale(new Date(this.clock.now().getTime() - 2000), 500);
       await this.publishAll(stale.map((row) => ({ id: row.id, subject: row.subject, msgId: row.msgId, payload: row.payload })));
+      if (++this.relays % PRUNE_EVERY_RELAYS === 0) await this.prune();
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox relay failed; will retry');
     } finally {
       this.relaying = false;
     }
+  }
+
+  /** Published rows only served this relay; the audit log keeps the history. Unpublished rows stay. */
+  async prune(): Promise<number> {
+    const retentionMs = this.config.get<number>('OUTBOX_RETENTION_MS') ?? 86_400_000;
+    return this.repository.prunePublished(new Date(this.clock.now().getTime() - retentionMs), PRUNE_BATCH);
   }
 
   /**

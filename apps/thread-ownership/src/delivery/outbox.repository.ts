@@ -14,6 +14,20 @@ const MARK_PUBLISHED = new PreparedStatement(
    UPDATE thread_ownership.outbox SET published_at = $1 WHERE id = ANY($2::bigint[]) AND EXISTS (SELECT 1 FROM cfg)`,
 );
 
+/**
+ * Deletes up to `$2` published rows created before `$1`. Ids grow with creation time, so the
+ * boundary is the first row (by id) not old enough: finding it reads only the rows about to go,
+ * and an outbox with nothing to prune costs one index probe.
+ */
+const PRUNE_PUBLISHED = new PreparedStatement(
+  'thread_ownership_outbox_prune_v1',
+  `WITH boundary AS (
+     SELECT coalesce((SELECT id FROM thread_ownership.outbox WHERE created_at >= $1 ORDER BY id LIMIT 1), 9223372036854775807) AS id)
+   DELETE FROM thread_ownership.outbox
+    WHERE id IN (SELECT o.id FROM thread_ownership.outbox o, boundary b
+                  WHERE o.id < b.id AND o.published_at IS NOT NULL ORDER BY o.id LIMIT $2)`,
+);
+
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -27,6 +41,11 @@ export class OutboxRepository {
     return this.dataSource
       .getRepository(OutboxEntity)
       .find({ where: { publishedAt: IsNull(), createdAt: LessThan(createdBefore) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /** Returns how many rows went. */
+  prunePublished(createdBefore: Date, limit: number): Promise<number> {
+    return PRUNE_PUBLISHED.count(this.dataSource, [createdBefore, limit]);
   }
 
   async markPublished(ids: string[], at: Date): Promise<void> {

@@ -13,6 +13,12 @@ export interface RoutingRecord {
   /** A user interaction on an owned thread: ownership expiry moves on. */
   activity: boolean;
   expiresAt: Date | null;
+  /**
+   * The stored expiry is moved to `expiresAt` only if it is older than this: `expires_at` is
+   * indexed, so writing it makes the update non-HOT (new index entries for every event); a
+   * stored expiry that trails the real one a little is fine (OwnershipService.lapsesAt).
+   */
+  refreshExpiryBefore: Date | null;
 }
 
 /**
@@ -22,7 +28,9 @@ export interface RoutingRecord {
  * A row locked by an ownership change in flight is skipped (SKIP LOCKED) rather than waited for:
  * that event takes the locked path, which waits for the change and reads the truth, while the
  * other threads of the batch are not held up behind it. The rows it does take stay locked until
- * the statement ends, so no change can slip in between the version check and the write.
+ * the statement ends, so no change can slip in between the version check and the write. The
+ * indexed `expires_at` is written only when it trails by more than the refresh margin, so the
+ * update of an active thread is usually HOT (no index entries, and little to vacuum).
  *
  * Asynchronous commit: the durable fact is the event in JetStream, acked only after this returns;
  * losing this update in a database crash costs nothing (the event was delivered, and a redelivery
@@ -30,11 +38,11 @@ export interface RoutingRecord {
  * partitions that arrive while a write is in flight go together in the next one.
  */
 const RECORD_ROUTING = new PreparedStatement<{ page_id: string; psid: string }>(
-  'thread_ownership_record_routing_v2',
+  'thread_ownership_record_routing_v3',
   `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS applied),
         batch AS (
-          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::int[], $5::bool[], $6::timestamptz[], $7::timestamptz[])
-            AS b(page_id, psid, seq, version, activity, at, expires_at)),
+          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::int[], $5::bool[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+            AS b(page_id, psid, seq, version, activity, at, expires_at, refresh_before)),
         current AS (
           SELECT t.page_id, t.psid FROM thread_ownership.thread t
             JOIN batch b ON t.page_id = b.page_id AND t.psid = b.psid
@@ -44,7 +52,7 @@ const RECORD_ROUTING = new PreparedStatement<{ page_id: string; psid: string }>(
    UPDATE thread_ownership.thread t
       SET last_event_seq = b.seq,
           last_activity_at = CASE WHEN b.activity THEN b.at ELSE t.last_activity_at END,
-          expires_at = CASE WHEN b.activity THEN b.expires_at ELSE t.expires_at END
+          expires_at = CASE WHEN b.activity AND (t.expires_at IS NULL OR t.expires_at < b.refresh_before) THEN b.expires_at ELSE t.expires_at END
      FROM current c JOIN batch b ON b.page_id = c.page_id AND b.psid = c.psid
     WHERE t.page_id = c.page_id AND t.psid = c.psid
    RETURNING t.page_id, t.psid`,
@@ -81,6 +89,7 @@ export class RoutingWritesRepository {
       rows.map((r) => r.activity),
       rows.map((r) => r.now),
       rows.map((r) => r.expiresAt),
+      rows.map((r) => r.refreshExpiryBefore),
     ]);
     const hits = new Set(matched.map((row) => keyOf(row.page_id, row.psid)));
     return batch.map((r, i) => unique[i] === true && hits.has(keyOf(r.pageId, r.psid)));

@@ -63,6 +63,7 @@ export class RoutingService {
     if (!cached || !this.fastPathApplies(cached, envelope, meta, view)) return undefined;
     const now = this.clock.now();
     const activity = isUserInteraction(envelope) && cached.ownerAppId !== null;
+    const expiresAt = activity ? this.ownership.expiryFrom(now) : null;
     const recorded = await this.routingWrites.record({
       pageId: envelope.pageId,
       psid: envelope.psid,
@@ -70,10 +71,11 @@ export class RoutingService {
       version: cached.version,
       now,
       activity,
-      expiresAt: activity ? this.ownership.expiryFrom(now) : null,
+      expiresAt,
+      refreshExpiryBefore: expiresAt && new Date(expiresAt.getTime() - this.ownership.expiryRefreshMs),
     });
     if (recorded) {
-      if (activity) cached.expiresAt = this.ownership.expiryFrom(now).getTime();
+      if (expiresAt) cached.expiresAt = expiresAt.getTime();
       return cached.ownerAppId;
     }
     this.cache.forget(envelope.pageId, envelope.psid);

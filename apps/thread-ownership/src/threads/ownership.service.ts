@@ -13,6 +13,7 @@ import { PagesService } from '../pages/pages.service.js';
 import type { OwnershipAction } from './ownership-change.entity.js';
 import { checkMetadata, checkPass, checkRelease, checkTake, requestAddressee, type OwnershipFacts } from './ownership-rules.js';
 import { ownerChangedFact } from './owner-changed-fact.js';
+import type { ThreadEntity } from './thread.entity.js';
 import { ThreadsRepository, type OutboxMessage, type ThreadTx } from './threads.repository.js';
 
 export interface ThreadCommand {
@@ -102,9 +103,9 @@ export class OwnershipService {
     await this.pages.participant(pageId, actorAppId);
     const thread = await this.threads.findThread(pageId, psid);
     if (!thread) throw unknownThread(pageId, psid);
-    const lapsed = thread.expiresAt !== null && thread.expiresAt <= this.clock.now();
-    if (thread.ownerAppId === null || lapsed) return { data: [] };
-    return { data: [{ thread_owner: { app_id: thread.ownerAppId, expiration: Math.floor((thread.expiresAt?.getTime() ?? 0) / 1000) } }] };
+    const lapsesAt = this.lapsesAt(thread);
+    if (thread.ownerAppId === null || (lapsesAt !== null && lapsesAt <= this.clock.now())) return { data: [] };
+    return { data: [{ thread_owner: { app_id: thread.ownerAppId, expiration: Math.floor((lapsesAt?.getTime() ?? 0) / 1000) } }] };
   }
 
   /** Ownership lapses after the idle timeout; the previous owner is told. Returns how many lapsed. */
@@ -114,7 +115,7 @@ export class OwnershipService {
       const view = await this.pages.find(stale.pageId);
       if (!view) continue;
       const messages = await this.threads.inThreadTransaction(stale.pageId, stale.psid, async (tx) => {
-        if (!this.hasLapsed(tx)) return [] as OutboxMessage[];
+        if (!this.hasLapsed(tx)) return this.refreshExpiry(tx);
         expired += 1;
         return this.lapse(tx, view);
       });
@@ -124,8 +125,33 @@ export class OwnershipService {
   }
 
   hasLapsed(tx: ThreadTx): boolean {
-    const { ownerAppId, expiresAt } = tx.thread;
-    return ownerAppId !== null && expiresAt !== null && expiresAt <= this.clock.now();
+    const lapsesAt = this.lapsesAt(tx.thread);
+    return tx.thread.ownerAppId !== null && lapsesAt !== null && lapsesAt <= this.clock.now();
+  }
+
+  /**
+   * When an owned thread lapses: its last activity plus the idle timeout. The stored `expires_at`
+   * (indexed, for the sweep) may trail this by up to `expiryRefreshMs`: routing moves it forward
+   * only that coarsely, so that the per-event write leaves the indexed column alone (a HOT update).
+   */
+  lapsesAt(thread: Pick<ThreadEntity, 'ownerAppId' | 'lastActivityAt' | 'expiresAt'>): Date | null {
+    if (thread.ownerAppId === null) return null;
+    return thread.lastActivityAt ? this.expiryFrom(thread.lastActivityAt) : thread.expiresAt;
+  }
+
+  /** How far the stored expiry may trail the real one (1 % of the idle timeout, at most a minute). */
+  get expiryRefreshMs(): number {
+    return Math.min(60_000, Math.floor(this.idleTimeoutMs / 100));
+  }
+
+  /** The sweep found a thread by its trailing stored expiry, but it is still active: store the real one. */
+  private async refreshExpiry(tx: ThreadTx): Promise<OutboxMessage[]> {
+    const lapsesAt = this.lapsesAt(tx.thread);
+    if (lapsesAt && tx.thread.expiresAt?.getTime() !== lapsesAt.getTime()) {
+      tx.thread.expiresAt = lapsesAt;
+      await tx.saveThread();
+    }
+    return [];
   }
 
   lapse(tx: ThreadTx, view: PageView, fromStreamSeq?: number): Promise<OutboxMessage[]> {
@@ -178,7 +204,11 @@ export class OwnershipService {
   }
 
   expiryFrom(activity: Date): Date {
-    return new Date(activity.getTime() + (this.config.get<number>('OWNERSHIP_IDLE_TIMEOUT_MS') ?? 86_400_000));
+    return new Date(activity.getTime() + this.idleTimeoutMs);
+  }
+
+  private get idleTimeoutMs(): number {
+    return this.config.get<number>('OWNERSHIP_IDLE_TIMEOUT_MS') ?? 86_400_000;
   }
 
   private notices(view: PageView, n: { kind: HandoverNotice['kind']; body: Record<string, unknown>; at: Date; tx: ThreadTx; correlationId?: string }, recipients: string[]) {

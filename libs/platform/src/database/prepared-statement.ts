@@ -14,9 +14,18 @@ export class PreparedStatement<R extends QueryResultRow = QueryResultRow> {
     private readonly text: string,
   ) {}
 
+  /** The rows the statement returned. */
   async run(dataSource: DataSource, values: unknown[]): Promise<R[]> {
-    const result = await poolOf(dataSource).query<R>({ name: this.name, text: this.text, values });
-    return result.rows;
+    return (await this.execute(dataSource, values)).rows;
+  }
+
+  /** How many rows it wrote (INSERT / UPDATE / DELETE without RETURNING). */
+  async count(dataSource: DataSource, values: unknown[]): Promise<number> {
+    return (await this.execute(dataSource, values)).rowCount ?? 0;
+  }
+
+  private execute(dataSource: DataSource, values: unknown[]) {
+    return poolOf(dataSource).query<R>({ name: this.name, text: this.text, values });
   }
 }
 
