@@ -1,17 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
-import { IngressMetrics, rejectionReasonFor } from '../webhook/ingress-metrics.js';
+import type { FastifyInstance, onResponseHookHandler } from 'fastify';
+import { IngressMetrics } from '../webhook/ingress-metrics.js';
+import { logResponses } from './response-log.js';
 
 /**
  * Fastify setup the ingress needs before it listens (main.ts and the e2e tests both use it).
  */
 export function configureIngressHttp(app: NestFastifyApplication, bodyLimit: number): void {
+  const fastify = app.getHttpAdapter().getInstance();
   acceptRawJson(app, bodyLimit);
-  countWebhookResponses(app.getHttpAdapter().getInstance(), app.get(IngressMetrics));
+  countWebhookResponses(fastify, app.get(IngressMetrics));
+  logResponses(fastify);
 }
 
 /**
- * application/json bodies reach the controller as the Buffer received: the signature is an
+ * application/json bodies reach the webhook as the Buffer received: the signature is an
  * HMAC of those exact bytes, and a parse/re-serialise round trip would change them.
  * Registered through Nest's `useBodyParser`, not `addContentTypeParser` on the Fastify
  * instance: Nest registers its own application/json parser at init unless it knows one is
@@ -22,16 +25,19 @@ function acceptRawJson(app: NestFastifyApplication, bodyLimit: number): void {
 }
 
 /**
- * Counts every webhook response, and the rejections by reason. Done on Fastify's onResponse
- * because Fastify itself answers 413 and 415 before any Nest code runs.
+ * Counts every webhook response, and the rejections by reason. An onResponse hook because
+ * Fastify itself answers 413 and 415 before any of our code runs; added to the /webhook routes
+ * only (as each is declared, Nest's GETs and our POSTs alike), so other routes pay nothing and
+ * no request has to work out which route it took.
  */
 function countWebhookResponses(fastify: FastifyInstance, metrics: IngressMetrics): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.routeOptions.url?.startsWith('/webhook')) {
-      metrics.requests.inc({ method: request.method, status: String(reply.statusCode) });
-      const reason = reply.statusCode >= 400 ? rejectionReasonFor(reply.statusCode) : undefined;
-      if (reason) metrics.rejected.inc({ reason });
-    }
+  const count: onResponseHookHandler = (request, reply, done) => {
+    metrics.observeResponse(request.method, reply.statusCode);
     done();
+  };
+  fastify.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/webhook')) return;
+    const existing = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
+    route.onResponse = [...existing, count];
   });
 }

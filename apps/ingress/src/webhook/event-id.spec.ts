@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, eventIdFor } from './event-id.js';
+import { canonicalJson, eventIdFor, sha256Hex } from './event-id.js';
 
 const base = { pageId: '1001', channel: 'messaging' as const };
 
@@ -59,7 +60,43 @@ describe('eventIdFor', () => {
   });
 });
 
+/** The first implementation: ids already stored in JetStream were computed with it. */
+function firstCanonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => firstCanonicalJson(item ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const fields = Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${firstCanonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+describe('sha256Hex', () => {
+  it('property: the hex SHA-256 of the UTF-8 bytes, as createHash computes it (stored ids depend on it)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        expect(sha256Hex(text)).toBe(createHash('sha256').update(text).digest('hex'));
+        expect(sha256Hex(Buffer.from(text))).toBe(createHash('sha256').update(text).digest('hex'));
+      }),
+    );
+  });
+});
+
 describe('canonicalJson', () => {
+  it('property: never changes its output (stored event ids depend on it)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(firstCanonicalJson(value));
+      }),
+      { numRuns: 500 },
+    );
+    const odd = JSON.parse('{"__proto__":{"b":1,"a":[null,"\\u2028",{"z":-0}]},"constructor":1e21,"":""}');
+    expect(canonicalJson(odd)).toBe(firstCanonicalJson(odd));
+    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe(firstCanonicalJson({ a: undefined, b: [undefined, 1] }));
+  });
+
   it('sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: [3, { d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[3,{"c":2,"d":1}]}');
   });

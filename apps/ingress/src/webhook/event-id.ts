@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventKind } from '@app/contracts';
 
 export interface EventIdInput {
@@ -28,19 +28,31 @@ export function eventIdFor({ pageId, channel, kind, event }: EventIdInput): stri
   return sha256Hex(`${pageId}\n${channel}\n${canonicalJson(event)}`);
 }
 
+/** One-shot `crypto.hash`: about half the cost of createHash().update().digest() for small inputs. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
-/** JSON with object keys sorted at every depth; arrays keep their order. Same rules as JSON.stringify otherwise. */
+/**
+ * JSON with object keys sorted at every depth; arrays keep their order. Same rules as
+ * JSON.stringify otherwise. Event ids already stored depend on this exact output: it must
+ * never change (event-id.spec.ts checks it against the first implementation). Written with
+ * loops and string appends, not map/filter/join: it runs for every event without a mid.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const fields = Object.keys(value)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${fields.join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i] ?? null);
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? 'null';
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(item);
+  }
+  return `${out}}`;
 }

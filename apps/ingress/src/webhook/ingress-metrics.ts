@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { counter, histogram } from '@app/platform';
+import { counter } from '@app/platform';
+import { CounterTally, TallyHistogram } from './metric-tallies.js';
 import type { UnroutableReason } from './webhook-plan.js';
 
 /** Why a webhook request was answered 4xx (nothing stored). */
@@ -21,27 +22,29 @@ export function rejectionReasonFor(status: number): RejectionReason | undefined 
 }
 
 /**
- * The ingress' Prometheus metrics. `counter`/`histogram` get-or-create, so several app
- * instances in one process (tests) share them instead of failing on re-registration.
+ * The ingress' Prometheus metrics. What is counted per request or per event is tallied first
+ * (metric-tallies.ts) and reaches prom-client when /metrics is read; the rare ones are plain
+ * prom-client metrics. All get-or-create, so several app instances in one process (tests)
+ * share them instead of failing on re-registration.
  */
 @Injectable()
 export class IngressMetrics {
-  readonly requests = counter({
+  private readonly requests = new CounterTally({
     name: 'ingress_webhook_requests_total',
     help: 'Webhook requests received, by method and response status',
     labelNames: ['method', 'status'],
   });
-  readonly rejected = counter({
+  private readonly rejected = new CounterTally({
     name: 'ingress_webhook_rejected_total',
     help: 'Webhook requests answered 4xx with nothing stored, by reason',
     labelNames: ['reason'],
   });
-  readonly published = counter({
+  private readonly published = new CounterTally({
     name: 'ingress_events_published_total',
     help: 'Webhook events newly stored in JetStream, by kind and channel',
     labelNames: ['kind', 'channel'],
   });
-  readonly duplicates = counter({
+  private readonly duplicates = new CounterTally({
     name: 'ingress_events_duplicate_total',
     help: 'Webhook events JetStream already had (Meta redelivery), by kind',
     labelNames: ['kind'],
@@ -56,21 +59,28 @@ export class IngressMetrics {
     help: 'Signed bodies (or parts) kept under events.unroutable instead of as events, by reason',
     labelNames: ['reason'],
   });
-  readonly publishSeconds = histogram({
+  private readonly publishSeconds = TallyHistogram.create({
     name: 'ingress_publish_duration_seconds',
     help: 'Time from publish to JetStream ack, per message',
-    labelNames: ['outcome'],
+    labelName: 'outcome',
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
   });
 
+  /** One webhook response (Fastify's own 413/415 included), and its rejection reason if it is one. */
+  observeResponse(method: string, status: number): void {
+    this.requests.inc(`${method} ${status}`, { method, status: String(status) });
+    const reason = status >= 400 ? rejectionReasonFor(status) : undefined;
+    if (reason) this.rejected.inc(reason, { reason });
+  }
+
   observeUnroutable(reason: UnroutableReason, outcome: PublishOutcome): void {
     if (outcome === 'stored') this.unroutable.inc({ reason });
-    else if (outcome === 'duplicate') this.duplicates.inc({ kind: 'unroutable' });
+    else if (outcome === 'duplicate') this.duplicates.inc('unroutable', { kind: 'unroutable' });
   }
 
   observePublish(kind: string, channel: string, outcome: PublishOutcome, seconds: number): void {
-    this.publishSeconds.observe({ outcome }, seconds);
-    if (outcome === 'stored') this.published.inc({ kind, channel });
-    else if (outcome === 'duplicate') this.duplicates.inc({ kind });
+    this.publishSeconds.observe(outcome, seconds);
+    if (outcome === 'stored') this.published.inc(`${kind} ${channel}`, { kind, channel });
+    else if (outcome === 'duplicate') this.duplicates.inc(kind, { kind });
   }
 }

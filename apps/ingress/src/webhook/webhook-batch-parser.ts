@@ -28,18 +28,19 @@ const CHANNELS: readonly Channel[] = ['messaging', 'standby'];
  */
 export function parseWebhookBatch(body: WebhookBody, context: BatchContext): ParsedBatch {
   const events: WebhookEventStored[] = [];
+  const receivedAt = context.receivedAt.toISOString(); // once per batch, not per event
   let entriesWithoutEvents = 0;
   for (const entry of body.entry) {
     const before = events.length;
     for (const channel of CHANNELS) {
-      for (const event of entry[channel] ?? []) events.push(toEnvelope(entry, channel, event, context));
+      for (const event of entry[channel] ?? []) events.push(toEnvelope(entry, channel, event, receivedAt, context));
     }
     if (events.length === before) entriesWithoutEvents++;
   }
   return { events, entriesWithoutEvents };
 }
 
-function toEnvelope(entry: Entry, channel: Channel, received: Record<string, unknown>, context: BatchContext): WebhookEventStored {
+function toEnvelope(entry: Entry, channel: Channel, received: Record<string, unknown>, receivedAt: string, context: BatchContext): WebhookEventStored {
   const kind = classifyEvent(received);
   const { event, sealed } = sealOneTimeNotifToken(received, kind, context.seal);
   const pageId = entry.id;
@@ -51,7 +52,7 @@ function toEnvelope(entry: Entry, channel: Channel, received: Record<string, unk
     channel,
     kind,
     timestamp: eventTimestamp(received, entry, context.receivedAt),
-    receivedAt: context.receivedAt.toISOString(),
+    receivedAt,
     ...(context.receivingAppId === undefined ? {} : { receivingAppId: context.receivingAppId }),
     event,
     ...(sealed ? { sealed } : {}),

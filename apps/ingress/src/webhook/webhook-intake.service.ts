@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock, TokenCipher } from '@app/platform';
@@ -18,11 +17,9 @@ export interface IncomingWebhook {
   /** The `:appId` path parameter; undefined on the plain `/webhook`. */
   appId?: string;
   signatures: SignatureHeaders;
-  correlationId?: string | string[];
+  /** Already checked or generated (see correlationIdFrom); stored with every event and logged. */
+  correlationId: string;
 }
-
-/** Accepted as-is from the caller; anything else (too long, odd characters) gets a fresh id. */
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The webhook's rules, in the order that leaks least: known app → JSON media type → signature
@@ -67,16 +64,15 @@ export class WebhookIntakeService {
     const check = verifySignature(raw, request.signatures, secret, { acceptSha1: this.acceptSha1 });
     if (check.valid) return;
     // Neither the header nor the expected value is logged: either would help a forger.
-    this.logger.warn({ appId: request.appId, reason: check.reason, bytes: raw.length }, 'webhook signature rejected');
+    this.logger.warn({ appId: request.appId, reason: check.reason, bytes: raw.length, correlationId: request.correlationId }, 'webhook signature rejected');
     throw invalidSignature();
   }
 
   private batchContext(request: IncomingWebhook): BatchContext {
-    const header = request.correlationId;
     return {
       receivedAt: this.clock.now(),
       receivingAppId: request.appId,
-      correlationId: typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID(),
+      correlationId: request.correlationId,
       seal: (token) => this.cipher.seal(token),
     };
   }

@@ -1,7 +1,8 @@
-import { UNROUTABLE_WEBHOOK_SUBJECT, webhookBodySchema, type UnroutableWebhook, type WebhookEventStored } from '@app/contracts';
+import { UNROUTABLE_WEBHOOK_SUBJECT, type UnroutableWebhook, type WebhookEventStored } from '@app/contracts';
 import { sha256Hex } from './event-id.js';
 import { sealTokensDeep } from './secret-sealing.js';
 import { parseWebhookBatch, type BatchContext } from './webhook-batch-parser.js';
+import { checkWebhookBody } from './webhook-body.js';
 
 /** Why a signed body (or part of it) could not become events. */
 export type UnroutableReason = 'object' | 'schema' | 'no_events';
@@ -26,7 +27,7 @@ export interface WebhookPlan {
  * kept whole under the unroutable subject, its OTN tokens sealed like everywhere else.
  */
 export function planWebhook(json: unknown, raw: Uint8Array, context: BatchContext): WebhookPlan {
-  const body = webhookBodySchema.safeParse(json);
+  const body = checkWebhookBody(json);
   if (!body.success) return { events: [], unroutable: unroutable('schema', json, raw, context) };
   if (body.data.object !== 'page') return { events: [], unroutable: unroutable('object', json, raw, context) };
   const { events, entriesWithoutEvents } = parseWebhookBatch(body.data, context);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { threadPartition, webhookEventSubject, type WebhookEventStored } from '@app/contracts';
-import { JetStreamPublisher } from '@app/messaging';
+import { JetStreamPublisher, type PublishOptions } from '@app/messaging';
 import type { IngressEnv } from '../config/ingress-env.js';
 import { IngressMetrics, type PublishOutcome } from './ingress-metrics.js';
 import { eventsNotStored } from './webhook.errors.js';
@@ -28,47 +28,48 @@ export class WebhookPublisher {
 
   /** Throws a 503 WebhookError when anything was not stored: Meta retries, the dedupe drops repeats. */
   async publish(plan: WebhookPlan, correlationId: string): Promise<void> {
-    const pending = plan.events.map((event) => this.publishEvent(event, correlationId));
+    // One start time for the whole POST: its messages all leave in the same socket write.
+    const started = performance.now();
+    const pending = plan.events.map((event) => this.publishEvent(event, correlationId, started));
     if (plan.unroutable) pending.push(this.publishUnroutable(plan.unroutable, correlationId));
     const outcomes = await Promise.all(pending);
     const failed = outcomes.filter((outcome) => outcome === 'failed').length;
     if (failed > 0) throw eventsNotStored(failed, outcomes.length);
   }
 
-  private publishEvent(event: WebhookEventStored, correlationId: string): Promise<PublishOutcome> {
+  private publishEvent(event: WebhookEventStored, correlationId: string, started: number): Promise<PublishOutcome> {
     const subject = webhookEventSubject(threadPartition(event.pageId, event.psid));
-    return this.send('event', subject, event, event.eventId, correlationId, (outcome, seconds) =>
-      this.metrics.observePublish(event.kind, event.channel, outcome, seconds),
+    const record = (outcome: PublishOutcome): PublishOutcome => {
+      this.metrics.observePublish(event.kind, event.channel, outcome, (performance.now() - started) / 1000);
+      return outcome;
+    };
+    return this.jetStream.publish(subject, event, this.options(event.eventId, correlationId)).then(
+      (ack) => record(ack.duplicate ? 'duplicate' : 'stored'),
+      (error: Error) => record(this.failed('event', subject, event.eventId, correlationId, error)),
     );
   }
 
   private publishUnroutable(unroutable: UnroutablePublication, correlationId: string): Promise<PublishOutcome> {
-    return this.send('unroutable', unroutable.subject, unroutable.record, unroutable.msgID, correlationId, (outcome) =>
-      this.metrics.observeUnroutable(unroutable.reason, outcome),
+    const { subject, msgID, reason } = unroutable;
+    const record = (outcome: PublishOutcome): PublishOutcome => {
+      this.metrics.observeUnroutable(reason, outcome);
+      return outcome;
+    };
+    return this.jetStream.publish(subject, unroutable.record, this.options(msgID, correlationId)).then(
+      (ack) => record(ack.duplicate ? 'duplicate' : 'stored'),
+      (error: Error) => record(this.failed('unroutable', subject, msgID, correlationId, error)),
     );
   }
 
-  /** Never rejects: a failure is an outcome, so one lost ack does not hide the others' results. */
-  private async send(
-    target: 'event' | 'unroutable',
-    subject: string,
-    payload: unknown,
-    msgID: string,
-    correlationId: string,
-    record: (outcome: PublishOutcome, seconds: number) => void,
-  ): Promise<PublishOutcome> {
-    const started = performance.now();
-    let outcome: PublishOutcome;
-    try {
-      const ack = await this.jetStream.publish(subject, payload, { msgID, correlationId, timeoutMs: this.timeoutMs });
-      outcome = ack.duplicate ? 'duplicate' : 'stored';
-    } catch (error) {
-      outcome = 'failed';
-      this.metrics.publishFailures.inc({ target });
-      // The message id and subject only: the payload may carry user content.
-      this.logger.warn({ subject, msgID, correlationId, err: (error as Error).message }, 'JetStream did not store a webhook event');
-    }
-    record(outcome, (performance.now() - started) / 1000);
-    return outcome;
+  private options(msgID: string, correlationId: string): PublishOptions {
+    return { msgID, correlationId, timeoutMs: this.timeoutMs };
+  }
+
+  /** A failure is an outcome, not a rejection, so one lost ack does not hide the others' results. */
+  private failed(target: 'event' | 'unroutable', subject: string, msgID: string, correlationId: string, error: Error): PublishOutcome {
+    this.metrics.publishFailures.inc({ target });
+    // The message id and subject only: the payload may carry user content.
+    this.logger.warn({ subject, msgID, correlationId, err: error.message }, 'JetStream did not store a webhook event');
+    return 'failed';
   }
 }

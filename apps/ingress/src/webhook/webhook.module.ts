@@ -7,11 +7,13 @@ import { IngressMetrics } from './ingress-metrics.js';
 import { WebhookController } from './webhook.controller.js';
 import { WebhookIntakeService } from './webhook-intake.service.js';
 import { WebhookPublisher } from './webhook-publisher.service.js';
+import { WebhookRoutes } from './webhook.routes.js';
 
 @Module({
   controllers: [WebhookController],
   providers: [
     WebhookIntakeService,
+    WebhookRoutes,
     WebhookPublisher,
     AppSecrets,
     IngressMetrics,
