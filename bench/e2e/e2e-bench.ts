@@ -138,7 +138,9 @@ async function main(): Promise<void> {
   const world = await FaultWorld.start({
     name: 'mho-bench',
     logLevel: config.logLevel,
-    nodeArgs: config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    // BENCH_SERVICE_NODE_ARGS: extra flags for the services, e.g. `--import <abs path>/bench/ingress/cpu-profiler.mjs`
+    // to profile one step only (SIGWINCH starts and stops it).
+    nodeArgs: [...(config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   });
   const bots: BotProcess[] = [];
   const load = new PacedLoad(world.suite.ingressUrl, world.suite.appSecret, PAGE_ID, Array.from({ length: config.threads }, (_, i) => String(7_000_000 + i)));

@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
 import { buildTextMessageEvent, buildWebhookBody, metaJsonStringify, signBody } from '@app/messenger-emulator';
+import { RawHttpPool } from './raw-http-pool.js';
 
 export interface LoadStep {
   /** Tag carried in every message text (`<tag>|<n>`), so bots can count per step. */
@@ -32,11 +32,11 @@ export interface LoadResult {
  * Open-loop webhook load: event i of a step is due at start + i/rate and carries that due time
  * (integer ms, Meta's `timestamp`) whatever the actual send time, so a lagging generator or a
  * slow server shows up as latency instead of being hidden (no coordinated omission).
- * Keep-alive HTTP/1.1 over loopback; bodies are Meta-shaped JSON signed with the app secret.
+ * Keep-alive HTTP/1.1 over loopback (RawHttpPool: the generator shares the machine with the suite,
+ * so it should cost as little CPU as it can); bodies are Meta-shaped JSON signed with the app secret.
  */
 export class PacedLoad {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
-  private readonly url: URL;
+  private readonly http: RawHttpPool;
   private seq = 0;
 
   constructor(
@@ -45,7 +45,8 @@ export class PacedLoad {
     private readonly pageId: string,
     private readonly psids: string[],
   ) {
-    this.url = new URL('/webhook', ingressUrl);
+    const url = new URL(ingressUrl);
+    this.http = new RawHttpPool(url.hostname, Number(url.port), 128);
   }
 
   async run(step: LoadStep): Promise<LoadResult> {
@@ -88,36 +89,17 @@ export class PacedLoad {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 
   /** One signed POST; resolves with its round trip (ms) on 200, rejects otherwise. */
-  private post(psid: string, timestamp: number, text: string): Promise<number> {
+  private async post(psid: string, timestamp: number, text: string): Promise<number> {
     const mid = `m_bench_${psid}_${timestamp}_${Math.random().toString(36).slice(2, 10)}`;
     const event = buildTextMessageEvent({ pageId: this.pageId, psid, timestamp }, mid, text);
     const body = metaJsonStringify(buildWebhookBody([{ pageId: this.pageId, time: timestamp, messaging: [event] }]));
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const req = request(
-        this.url,
-        {
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'x-hub-signature-256': signBody(body, this.appSecret),
-          },
-          timeout: 30_000,
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
-        },
-      );
-      req.once('timeout', () => req.destroy(new Error('timeout')));
-      req.once('error', reject);
-      req.end(body);
-    });
+    const status = await this.http.post('/webhook', { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, this.appSecret) }, body);
+    if (status !== 200) throw new Error(`HTTP ${status}`);
+    return performance.now() - started;
   }
 }

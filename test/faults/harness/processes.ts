@@ -9,15 +9,25 @@ import { createServer } from 'node:net';
  */
 
 /** A port nobody listens on right now (the kernel picks it; the tiny race is acceptable on loopback). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nothing listens on, for a process about to start. Chosen below the kernel's ephemeral
+ * range (32768+): a port from `listen(0)` is from that range, and an outgoing connection (there
+ * are hundreds: database pools, NATS clients) could take it between our probe and the service's
+ * own listen, which failed a benchmark once with EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found in 20000-31999');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 

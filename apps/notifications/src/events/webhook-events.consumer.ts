@@ -1,40 +1,73 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_PARTITIONS, webhookEventStoredSchema, webhookEventSubject } from '@app/contracts';
-import { DurableConsumers } from '@app/messaging';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { WEBHOOK_EVENT_SUBJECT, streamName, webhookEventStoredSchema } from '@app/contracts';
+import { NatsConnectionService, OrderedBatchConsumer } from '@app/messaging';
+import { LeaderLease } from '@app/platform';
+import type { NotificationsEnv } from '../config/env.js';
 import { EventIngestService } from './event-ingest.service.js';
 
-/** Durable name of the consumer of one EVENTS partition: `notifications-0` … `notifications-15`. */
-export const eventsDurable = (partition: number): string => `notifications-${partition}`;
+/** The one durable this service reads the EVENTS stream with. */
+export const EVENTS_DURABLE = 'notifications-events';
+const MAX_BATCH = 256;
+const ACK_WAIT_MS = 10_000;
+/**
+ * Batches gather for up to this long: nobody waits on this consumer except a bot's send asking
+ * for the window of an event it just got (it waits, bounded, for that event to be processed).
+ */
+const LINGER_MS = 20;
 
 /**
- * The EVENTS stream (`events.webhook.>`), one durable per partition, each with one message in
- * flight across all replicas. A thread always hashes to the same partition, so its events are
- * processed strictly in stream order ("processed up to sequence N for this thread" then really
- * means every earlier event of the thread is processed too), while the partitions run in
- * parallel: a single ordered consumer is bounded by one commit per event (~150–250 events/s
- * here) and its lag would turn into TIMEOUTs for window questions. Same layout as the
- * thread-ownership routing consumers. Started in onApplicationBootstrap, after the migrations.
+ * Reads every stored webhook event (all partitions) in stream order, in batches: what arrives
+ * while one batch is being written forms the next, and one ack covers a whole batch. A window
+ * question "is event N of this thread processed?" is then answered by the thread's processed
+ * position, because everything before a processed event is processed too.
+ *
+ * One reader only (an ack covers everything before it): the replica that holds the leader
+ * lease; the others wait to take over. Per event, this costs one delivery and a share of one
+ * statement, where one consumer per partition cost a delivery, an ack and a commit each.
  */
 @Injectable()
-export class WebhookEventsConsumer implements OnApplicationBootstrap {
+export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookEventsConsumer.name);
+  private lease?: LeaderLease;
+
   constructor(
-    private readonly consumers: DurableConsumers,
+    private readonly nats: NatsConnectionService,
     private readonly ingest: EventIngestService,
+    private readonly config: ConfigService<NotificationsEnv, true>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const partitions = Array.from({ length: EVENT_PARTITIONS }, (_, partition) => partition);
-    await Promise.all(partitions.map((partition) => this.startPartition(partition)));
+    await this.removeOldPartitionConsumers();
+    this.lease = new LeaderLease({ connectionString: this.config.get('DATABASE_URL', { infer: true }), name: `${this.nats.options.prefix}:${EVENTS_DURABLE}` });
+    this.lease.start((lost) =>
+      new OrderedBatchConsumer(this.nats, {
+        stream: 'EVENTS',
+        durable: EVENTS_DURABLE,
+        filterSubject: `${WEBHOOK_EVENT_SUBJECT}.>`,
+        schema: webhookEventStoredSchema,
+        maxBatch: MAX_BATCH,
+        ackWaitMs: ACK_WAIT_MS,
+        lingerMs: LINGER_MS,
+        handle: (batch, deadLetter) => this.ingest.handleBatch(batch, deadLetter),
+      }).run(lost),
+    );
   }
 
-  private startPartition(partition: number): Promise<void> {
-    return this.consumers.start({
-      stream: 'EVENTS',
-      durable: eventsDurable(partition),
-      filterSubject: webhookEventSubject(partition),
-      schema: webhookEventStoredSchema,
-      maxAckPending: 1,
-      handle: (event, meta) => this.ingest.handle(event, meta.streamSeq),
-    });
+  /** Stops reading (the batch in hand is finished and acked) before NATS and the database close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.lease?.stop();
+  }
+
+  /** Earlier versions read with one consumer per partition (`notifications-<n>`); they would only hold state. */
+  private async removeOldPartitionConsumers(): Promise<void> {
+    const stream = streamName(this.nats.options.prefix, 'EVENTS');
+    try {
+      for await (const info of this.nats.jsm.consumers.list(stream)) {
+        if (/^notifications-\d+$/.test(info.name)) await this.nats.jsm.consumers.delete(stream, info.name);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not remove the old per-partition consumers; they are harmless');
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PreparedStatement, SmartBatcher } from '@app/platform';
+import { PreparedStatement } from '@app/platform';
 import { DataSource } from 'typeorm';
 
 export interface ThreadWindowState {
@@ -7,7 +7,7 @@ export interface ThreadWindowState {
   lastEventSeq: number;
 }
 
-interface WindowUpdate {
+export interface WindowUpdate {
   pageId: string;
   psid: string;
   interactionAt: Date | null;
@@ -17,7 +17,7 @@ interface WindowUpdate {
 /**
  * GREATEST on both columns: a redelivered or late event can never move the window or the
  * processed sequence backwards (GREATEST ignores NULL, so a non-interaction keeps the last one).
- * Prepared once per connection and written for many threads at a time (see `record`).
+ * Prepared once per connection and written for many threads at a time.
  */
 const RECORD_WINDOWS = new PreparedStatement(
   'notifications_record_windows_v1',
@@ -36,33 +36,23 @@ const FIND_WINDOW = new PreparedStatement<{ last_interaction_at: Date | null; la
 
 @Injectable()
 export class ThreadWindowRepository {
-  /**
-   * Every stored webhook event writes here, from all partitions at once: the events that arrive
-   * while one write is in flight go together in the next (one statement and one commit for many).
-   */
-  private readonly batcher = new SmartBatcher<WindowUpdate>((batch) => this.write(batch));
-
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Resolves once the update is committed (the event may be acked then). */
-  record(pageId: string, psid: string, interactionAt: Date | null, eventSeq: number): Promise<void> {
-    return this.batcher.submit({ pageId, psid, interactionAt, eventSeq });
-  }
-
-  async find(pageId: string, psid: string): Promise<ThreadWindowState | undefined> {
-    const [row] = await FIND_WINDOW.run(this.dataSource, [pageId, psid]);
-    return row && { lastInteractionAt: row.last_interaction_at, lastEventSeq: Number(row.last_event_seq) };
-  }
-
-  private async write(batch: WindowUpdate[]): Promise<void[]> {
-    const rows = mergeByThread(batch);
+  /** Many threads in one statement (and one commit): the events consumer writes a batch at a time. */
+  async record(updates: WindowUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    const rows = mergeByThread(updates);
     await RECORD_WINDOWS.run(this.dataSource, [
       rows.map((r) => r.pageId),
       rows.map((r) => r.psid),
       rows.map((r) => r.interactionAt),
       rows.map((r) => r.eventSeq),
     ]);
-    return batch.map(() => undefined);
+  }
+
+  async find(pageId: string, psid: string): Promise<ThreadWindowState | undefined> {
+    const [row] = await FIND_WINDOW.run(this.dataSource, [pageId, psid]);
+    return row && { lastInteractionAt: row.last_interaction_at, lastEventSeq: Number(row.last_event_seq) };
   }
 }
 

@@ -18,9 +18,15 @@ export class WindowService {
   ) {}
 
   /** Every event of a thread advances its processed sequence; only user interactions open the window (an opt-in does not). */
-  async track(event: WebhookEventStored, streamSeq: number): Promise<void> {
-    const interactionAt = USER_INTERACTION_KINDS.has(event.kind) ? new Date(event.timestamp) : null;
-    await this.repository.record(event.pageId, event.psid, interactionAt, streamSeq);
+  async trackAll(events: Array<{ event: WebhookEventStored; streamSeq: number }>): Promise<void> {
+    await this.repository.record(
+      events.map(({ event, streamSeq }) => ({
+        pageId: event.pageId,
+        psid: event.psid,
+        interactionAt: USER_INTERACTION_KINDS.has(event.kind) ? new Date(event.timestamp) : null,
+        eventSeq: streamSeq,
+      })),
+    );
   }
 
   async status(pageId: string, psid: string, minEventSeq?: number): Promise<MessagingWindow> {

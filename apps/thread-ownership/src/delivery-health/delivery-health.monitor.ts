@@ -28,6 +28,8 @@ export class DeliveryHealthMonitor implements OnApplicationBootstrap, OnApplicat
   private readonly progress = new Map<string, { floor: number; since: number }>();
   private readonly lastAck = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
+  /** Signals and reports waiting on the chain. */
+  private queued = 0;
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
   private polls = 0;
@@ -51,6 +53,9 @@ export class DeliveryHealthMonitor implements OnApplicationBootstrap, OnApplicat
         const signal = parseSignal(subj, body, stream);
         if (!signal) return;
         if (signal.kind === 'ack') this.lastAck.set(signal.appId, Date.now());
+        // One signal per bot ack (thousands a second): a plain ack skips the ordered chain
+        // unless something is queued on it, which must keep its place before the ack.
+        if (this.queued === 0 && this.health.countPlainAck(signal)) return;
         this.serially(() => this.health.onSignal(signal));
       });
     }
@@ -130,6 +135,10 @@ export class DeliveryHealthMonitor implements OnApplicationBootstrap, OnApplicat
 
   /** Signals are handled in arrival order, one at a time (a nak before the redelivery's ack). */
   private serially(work: () => Promise<void>): void {
-    this.chain = this.chain.then(work).catch((error: unknown) => this.logger.warn({ err: error }, 'delivery health signal not recorded'));
+    this.queued += 1;
+    this.chain = this.chain
+      .then(work)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'delivery health signal not recorded'))
+      .finally(() => (this.queued -= 1));
   }
 }

@@ -39,6 +39,17 @@ export class DeliveryHealthService {
     return this.config.get<number>('BOT_UNHEALTHY_AFTER_MS') ?? 3_600_000;
   }
 
+  /**
+   * The common case, handled at once: a first-delivery ack of an app that is not failing only
+   * counts. False: not that case, give it to onSignal (in order).
+   */
+  countPlainAck(signal: DeliverySignal): boolean {
+    if (signal.kind !== 'ack' || signal.deliveries !== 1 || this.states.get(signal.appId) === 'failing') return false;
+    this.count(signal.appId, 'acks');
+    this.pendingFor(signal.appId).lastSuccessAt = this.clock.now();
+    return true;
+  }
+
   /** An ack, nak or max-deliveries advisory from the server. */
   async onSignal(signal: DeliverySignal): Promise<void> {
     const { appId, streamSeq, deliveries } = signal;

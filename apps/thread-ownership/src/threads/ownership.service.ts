@@ -45,6 +45,8 @@ const SUCCESS = { success: true } as const;
 /** Pass / take / request / release and idle expiry: every change under the thread's row lock. */
 @Injectable()
 export class OwnershipService {
+  private cachedIdleTimeoutMs?: number;
+
   constructor(
     private readonly threads: ThreadsRepository,
     private readonly pages: PagesService,
@@ -207,8 +209,10 @@ export class OwnershipService {
     return new Date(activity.getTime() + this.idleTimeoutMs);
   }
 
+  /** Read once: routing asks for it on every event, and ConfigService.get walks a path each time. */
   private get idleTimeoutMs(): number {
-    return this.config.get<number>('OWNERSHIP_IDLE_TIMEOUT_MS') ?? 86_400_000;
+    this.cachedIdleTimeoutMs ??= this.config.get<number>('OWNERSHIP_IDLE_TIMEOUT_MS') ?? 86_400_000;
+    return this.cachedIdleTimeoutMs;
   }
 
   private notices(view: PageView, n: { kind: HandoverNotice['kind']; body: Record<string, unknown>; at: Date; tx: ThreadTx; correlationId?: string }, recipients: string[]) {

@@ -1,0 +1,179 @@
+import { Logger } from '@nestjs/common';
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import { streamName } from '@app/contracts';
+import type { z } from 'zod';
+import { NatsConnectionService } from '../connection/nats-connection.service.js';
+import type { DeliveryMeta } from './durable-consumer.js';
+import { CORRELATION_HEADER } from './publish-headers.js';
+
+export interface BatchItem<T> {
+  payload: T;
+  meta: DeliveryMeta;
+}
+
+export interface BatchConsumerSpec<S extends z.ZodType> {
+  stream: 'EVENTS' | 'BOTS';
+  durable: string;
+  /** Relative subject (prefix added here). */
+  filterSubject: string;
+  schema: S;
+  /** The most messages unacknowledged at once, hence the largest batch. */
+  maxBatch: number;
+  /** A leader that vanished holding a batch: the next one gets it again after this long. */
+  ackWaitMs: number;
+  /**
+   * How long the first message of a batch waits for others (unless the batch fills first). Work
+   * that is not on anyone's critical path trades this latency for much larger batches: without
+   * it a fast handler sees one or two messages at a time.
+   */
+  lingerMs?: number;
+  /**
+   * The valid messages of one batch, in stream order. Resolves once their effects are committed;
+   * a rejection is retried (same batch, same order) until it succeeds or the consumer stops.
+   * `deadLetter` sets one message aside for an operator (it can never succeed).
+   */
+  handle(batch: Array<BatchItem<z.infer<S>>>, deadLetter: (item: BatchItem<z.infer<S>>, reason: string) => Promise<void>): Promise<void>;
+}
+
+const MAX_RETRY_DELAY_MS = 10_000;
+
+/**
+ * One reader of a durable consumer with AckPolicy.All, for work that is cheapest in bulk: the
+ * messages that arrive while a batch is being handled form the next batch, and one ack of a
+ * batch's last message acknowledges all of it. JetStream hands a single reader the messages in
+ * stream order, so "everything up to sequence N is handled" holds after each batch.
+ *
+ * Only ever ONE reader: an ack covers every earlier message, including any another reader still
+ * held. Callers run it under a LeaderLease (one replica at a time). A redelivery of something
+ * already queued is dropped (its batch's ack covers it); one already acknowledged is acked again.
+ */
+export class OrderedBatchConsumer<S extends z.ZodType> {
+  private readonly logger: Logger;
+  private readonly pending: JsMsg[] = [];
+  private draining?: Promise<void>;
+  private lastQueued = 0;
+  private lastAcked = 0;
+
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly spec: BatchConsumerSpec<S>,
+  ) {
+    this.logger = new Logger(`OrderedBatchConsumer ${spec.durable}`);
+  }
+
+  /** Reads until `stop` is aborted, then finishes the batch in hand (acked if it succeeds). */
+  async run(stop: AbortSignal): Promise<void> {
+    const stream = streamName(this.nats.options.prefix, this.spec.stream);
+    await this.ensureConsumer(stream);
+    const consumer = await this.nats.js.consumers.get(stream, this.spec.durable);
+    const messages = await consumer.consume({ max_messages: this.spec.maxBatch });
+    const close = () => void messages.close().catch(() => undefined);
+    if (stop.aborted) close();
+    stop.addEventListener('abort', close, { once: true });
+    try {
+      for await (const message of messages) this.enqueue(message, stop);
+    } finally {
+      stop.removeEventListener('abort', close);
+      await this.draining;
+    }
+  }
+
+  private enqueue(message: JsMsg, stop: AbortSignal): void {
+    const seq = message.seq;
+    if (seq <= this.lastQueued) {
+      if (seq <= this.lastAcked) this.nats.writes.defer(() => message.ack());
+      return;
+    }
+    this.lastQueued = seq;
+    this.pending.push(message);
+    this.draining ??= this.drain(stop).finally(() => (this.draining = undefined));
+  }
+
+  private async drain(stop: AbortSignal): Promise<void> {
+    while (this.pending.length > 0 && !stop.aborted) {
+      await this.linger(stop);
+      const batch = this.pending.splice(0, this.spec.maxBatch);
+      const done = await this.handleUntilDone(batch, stop);
+      if (!done) return; // stopped: the unacked rest is redelivered to the next leader
+      const last = batch[batch.length - 1] as JsMsg;
+      this.lastAcked = last.seq;
+      this.nats.writes.defer(() => last.ack());
+    }
+  }
+
+  private async linger(stop: AbortSignal): Promise<void> {
+    const until = performance.now() + (this.spec.lingerMs ?? 0);
+    while (this.pending.length < this.spec.maxBatch && !stop.aborted && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5, until - performance.now())));
+    }
+  }
+
+  /** Never rejects: a failure (database or NATS away) is retried with backoff, in order, until it passes or the consumer stops. */
+  private async handleUntilDone(batch: JsMsg[], stop: AbortSignal): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const items = await this.validItems(batch);
+        await this.spec.handle(items, (item, reason) => this.deadLetter(item.meta, reason, batch));
+        return true;
+      } catch (error) {
+        if (stop.aborted) return false;
+        const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** Math.min(attempt, 10));
+        this.logger.warn({ err: error, durable: this.spec.durable, from: batch[0]?.seq, to: batch.at(-1)?.seq, delay }, 'batch failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (stop.aborted) return false;
+      }
+    }
+  }
+
+  private async validItems(batch: JsMsg[]): Promise<Array<BatchItem<z.infer<S>>>> {
+    const items: Array<BatchItem<z.infer<S>>> = [];
+    for (const message of batch) {
+      const meta = metaOf(message);
+      const parsed = this.spec.schema.safeParse(safeJson(message));
+      if (parsed.success) items.push({ payload: parsed.data, meta });
+      else await this.deadLetter(meta, `invalid payload: ${parsed.error.message}`, batch);
+    }
+    return items;
+  }
+
+  /** Copies one message to the DEAD stream; throws if that fails, so the batch is retried rather than lost. */
+  private async deadLetter(meta: DeliveryMeta, reason: string, batch: JsMsg[]): Promise<void> {
+    const message = batch.find((m) => m.seq === meta.streamSeq);
+    this.logger.error({ durable: this.spec.durable, seq: meta.streamSeq, reason }, 'message cannot be processed; moved to DEAD');
+    const record = { durable: this.spec.durable, subject: meta.subject, streamSeq: meta.streamSeq, reason, data: message?.string() ?? null };
+    await this.nats.js.publish(this.nats.subject(`dead.${this.spec.durable}`), JSON.stringify(record), { msgID: `${this.spec.durable}:${meta.streamSeq}` });
+  }
+
+  private async ensureConsumer(stream: string): Promise<void> {
+    const config: Partial<ConsumerConfig> = {
+      durable_name: this.spec.durable,
+      ack_policy: AckPolicy.All,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.nats.subject(this.spec.filterSubject),
+      max_ack_pending: this.spec.maxBatch,
+      ack_wait: nanos(this.spec.ackWaitMs),
+      max_deliver: -1,
+    };
+    await this.nats.jsm.consumers.add(stream, config).catch(async () => {
+      await this.nats.jsm.consumers.update(stream, this.spec.durable, config);
+    });
+  }
+}
+
+function metaOf(message: JsMsg): DeliveryMeta {
+  return {
+    subject: message.subject,
+    streamSeq: message.seq,
+    deliveryCount: message.info.deliveryCount,
+    correlationId: message.headers?.get(CORRELATION_HEADER) || undefined,
+  };
+}
+
+function safeJson(message: JsMsg): unknown {
+  try {
+    return message.json();
+  } catch {
+    return undefined;
+  }
+}
