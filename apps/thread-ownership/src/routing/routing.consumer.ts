@@ -24,7 +24,10 @@ export class RoutingConsumer implements OnApplicationBootstrap {
         filterSubject: webhookEventSubject(partition),
         schema: webhookEventStoredSchema,
         maxAckPending: 1,
-        ackWaitMs: 30_000,
+        // A replica that died holding its partition's event stalls that partition this long: kept
+        // short. A redelivery while a slow handler is still at work is harmless (routing is
+        // idempotent: the same owner from the history, the same message ids on BOTS).
+        ackWaitMs: 10_000,
         handle: (envelope, meta) => this.routing.route(envelope, meta),
       }),
     ));
