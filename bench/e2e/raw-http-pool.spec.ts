@@ -39,4 +39,22 @@ describe('RawHttpPool', () => {
       server.close();
     }
   });
+
+  it('does not reuse a connection the server closed while it was idle', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    server.keepAliveTimeout = 50; // closes idle connections quickly
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const pool = new RawHttpPool('127.0.0.1', (server.address() as AddressInfo).port, 4);
+    try {
+      expect(await pool.post('/', {}, 'a')).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the server has closed it by now
+      expect(await pool.post('/', {}, 'b')).toBe(200);
+    } finally {
+      pool.close();
+      server.close();
+    }
+  });
 });

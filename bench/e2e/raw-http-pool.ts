@@ -39,7 +39,9 @@ export class RawHttpPool {
   }
 
   private acquire(): Promise<Connection> {
-    const ready = this.idle.pop();
+    // A connection the server closed while idle (keep-alive timeout) is dropped, not reused.
+    let ready = this.idle.pop();
+    while (ready?.closed) ready = this.idle.pop();
     if (ready) return Promise.resolve(ready);
     if (this.all.size < this.maxConnections) {
       const fresh = new Connection(this.host, this.port, () => this.all.delete(fresh));
@@ -84,10 +86,26 @@ class Connection {
     this.socket.on('close', () => fail(new Error('connection closed')));
   }
 
-  send(request: Buffer): Promise<number> {
+  /** Rejects if the connection closes first or no response comes within `timeoutMs`. */
+  send(request: Buffer, timeoutMs = 30_000): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('connection closed'));
     return new Promise((resolve, reject) => {
-      this.current = { resolve, reject };
-      this.socket.write(request);
+      const timer = setTimeout(() => {
+        this.current = undefined;
+        this.socket.destroy();
+        reject(new Error('timeout'));
+      }, timeoutMs);
+      this.current = {
+        resolve: (status) => {
+          clearTimeout(timer);
+          resolve(status);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.socket.write(request, (error) => error && this.current?.reject(error));
     });
   }
 
