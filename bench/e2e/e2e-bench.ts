@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const tracked: Tracked[] = [
       ...suite.all().map((s): Tracked => ({ name: s.name, pids: () => (s.pid ? [s.pid] : []), memory: 'rss' })),
       { name: 'nats-server', pids: () => (world.nats.pid ? [world.nats.pid] : []), memory: 'rss' },
-      { name: 'postgresql (all)', pids: () => clusterPids(world.postgres.pid), memory: 'pss' },
+      { name: 'postgresql (all)', pids: () => clusterPids(world.postgres.pid), memory: 'pss', group: true },
       ...bots.map((b): Tracked => ({ name: `bot ${b.appId}`, pids: () => (b.pid ? [b.pid] : []), memory: 'rss' })),
       { name: 'load generator', pids: () => [process.pid], memory: 'rss' },
     ];

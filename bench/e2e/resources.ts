@@ -6,6 +6,11 @@ export interface Tracked {
   pids: () => number[];
   /** `rss` for one process; `pss` for a group sharing memory (PostgreSQL's shared buffers). */
   memory: 'rss' | 'pss';
+  /**
+   * A group whose first pid is the parent of the others (a postmaster): processes that start or
+   * end between two CPU snapshots (backends come and go with the pools) are counted too.
+   */
+  group?: boolean;
 }
 
 /** The postmaster and every backend / auxiliary process under it. */
@@ -76,15 +81,24 @@ export function summarizeMemory(series: MemorySeries[]): MemorySummary[] {
   });
 }
 
-/** CPU time used so far (ms) by each process of each tracked name (pid → ms). */
+/**
+ * CPU time used so far (ms) by each process of each tracked name (pid → ms). For a group, the
+ * parent's figure includes its exited children (reaped backends), and the whole group is summed
+ * under the parent's pid: a backend that started or ended between snapshots is then counted.
+ */
 export function cpuSnapshot(tracked: Tracked[]): Map<string, Map<number, number>> {
-  return new Map(tracked.map((t) => [t.name, new Map(t.pids().map((pid) => [pid, cpuMs(pid) ?? 0]))]));
+  return new Map(
+    tracked.map((t) => {
+      const pids = t.pids();
+      if (!t.group || pids.length === 0) return [t.name, new Map(pids.map((pid) => [pid, cpuMs(pid) ?? 0]))];
+      const [parent, ...children] = pids as [number, ...number[]];
+      const total = (cpuMs(parent, true) ?? 0) + children.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0);
+      return [t.name, new Map([[parent, total]])];
+    }),
+  );
 }
 
-/**
- * Cores used by each tracked name between two snapshots taken `wallMs` apart, summed over the
- * processes alive at both (a PostgreSQL backend that started or ended in between is not counted).
- */
+/** Cores used by each tracked name between two snapshots taken `wallMs` apart, summed over the processes alive at both. */
 export function cpuShare(before: Map<string, Map<number, number>>, after: Map<string, Map<number, number>>, wallMs: number): Record<string, number> {
   return Object.fromEntries(
     [...after].map(([name, pids]) => {

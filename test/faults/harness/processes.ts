@@ -183,13 +183,17 @@ export function pssKb(pid: number): number | undefined {
   }
 }
 
-/** Total CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat. */
-export function cpuMs(pid: number): number | undefined {
+/**
+ * Total CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat; with
+ * `reapedChildren`, also that of its children that have exited (a postmaster's closed backends).
+ */
+export function cpuMs(pid: number, reapedChildren = false): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11] = utime, fields[12] = stime (in clock ticks, 100 per second on Linux)
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    // fields[11] = utime, fields[12] = stime, fields[13] = cutime, fields[14] = cstime (clock ticks, 100 per second on Linux)
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reapedChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / 100;
   } catch {
     return undefined;
   }

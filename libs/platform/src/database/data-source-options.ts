@@ -28,6 +28,10 @@ export function appDataSourceOptions(config: AppDataSourceConfig): DataSourceOpt
     extra: {
       max: 20,
       connectionTimeoutMillis: 5000,
+      // pg-pool closes a connection idle for 10 s by default; under bursty load that meant new
+      // backends (a fork, authentication, cold caches, every prepared statement planned again)
+      // over and over. Kept for 5 minutes instead.
+      idleTimeoutMillis: 300_000,
       // The hot paths run prepared statements over arrays (one statement per batch). With the
       // default `auto`, PostgreSQL compares each run's custom plan with the generic one and, since
       // array sizes are unknown to the generic plan, kept planning every execution anew: planning
