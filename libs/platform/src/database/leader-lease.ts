@@ -47,7 +47,9 @@ export class LeaderLease {
   private async run(work: LeaderWork): Promise<void> {
     while (!this.stopping) {
       const session = await this.tryAcquire();
-      if (session) await this.lead(session, work);
+      // stop() may have come while this campaign was under way: nothing would ever abort the work.
+      if (session && this.stopping) await endSession(session);
+      else if (session) await this.lead(session, work);
       // Also after leading: work that ended on its own (e.g. NATS away) is not restarted in a tight loop.
       if (!this.stopping) await this.pause(this.options.retryMs ?? 2000);
     }
