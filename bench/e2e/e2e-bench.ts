@@ -109,6 +109,7 @@ interface Soak {
   memory: MemorySummary[];
   series: MemorySeries[];
   perMinute: Array<{ minute: number; p50: number; p99: number; count: number }>;
+  perTenSeconds: Array<{ second: number; p50: number; p99: number; max: number; count: number }>;
 }
 
 /** CPU ms used by the suite's processes (not the bots, not the load generator) from cores × wall time. */
@@ -289,6 +290,17 @@ async function main(): Promise<void> {
         const s = summarize(window);
         perMinute.push({ minute, p50: s.p50, p99: s.p99, count: s.count });
       }
+      // Finer grain for finding periodic stalls (a checkpoint, a GC): kept in the JSON only.
+      const perTenSeconds: Soak['perTenSeconds'] = [];
+      const buckets = new Map<number, number[]>();
+      latencies.forEach((value, i) => {
+        const bucket = Math.floor((at[i] - wallStart) / 10_000);
+        (buckets.get(bucket) ?? buckets.set(bucket, []).get(bucket)!).push(value);
+      });
+      for (const [bucket, values] of [...buckets].sort(([a], [b]) => a - b)) {
+        const s = summarize(values);
+        perTenSeconds.push({ second: bucket * 10, p50: s.p50, p99: s.p99, max: s.max, count: s.count });
+      }
       const latency = summarize(latencies);
       const step: StepResult = {
         tag: 'soak',
@@ -310,7 +322,7 @@ async function main(): Promise<void> {
         suiteCpuMsPerEvent: suiteCpuMs(whole, Date.now() - wallStart) / Math.max(1, latencies.length),
         sustainable: result.failed === 0 && latencies.length >= result.ok && drainMs <= DRAIN_LIMIT_MS,
       };
-      soak = { step, memory: summarizeMemory(series), series, perMinute };
+      soak = { step, memory: summarizeMemory(series), series, perMinute, perTenSeconds };
       log(`soak done: ${result.ok}/${result.sent} accepted, ${latencies.length} delivered, p50 ${fmtMs(latency.p50)} p99 ${fmtMs(latency.p99)} ms, drain ${drainMs} ms`);
       for (const m of soak.memory) log(`  ${m.name}: ${m.memory} start ${m.startMb.toFixed(0)} MB, end ${m.endMb.toFixed(0)} MB, max ${m.maxMb.toFixed(0)} MB`);
     }
