@@ -16,6 +16,7 @@ status=0
 for dir in bench/*/; do
   dir=${dir%/}
   name=$(basename "$dir")
+  [ "$name" = shared ] && continue # helpers used by the benchmarks, not one of them
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
   flags_var="BENCH_$(echo "$name" | tr '[:lower:]-' '[:upper:]_')_FLAGS"
   read -r -a flags <<< "${!flags_var:-}"

@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const world = await FaultWorld.start({
     name: 'mho-bench',
     logLevel: config.logLevel,
-    // BENCH_SERVICE_NODE_ARGS: extra flags for the services, e.g. `--import <abs path>/bench/ingress/cpu-profiler.mjs`
+    // BENCH_SERVICE_NODE_ARGS: extra flags for the services, e.g. `--import <abs path>/bench/shared/cpu-profiler.mjs`
     // to profile one step only (SIGWINCH starts and stops it).
     nodeArgs: [...(config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   });

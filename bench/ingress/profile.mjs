@@ -113,7 +113,7 @@ async function main() {
   }
   rmSync(OUT, { force: true });
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', `${ROOT}bench/ingress/cpu-profiler.mjs`, INGRESS_MAIN], {
+  const child = spawn(process.execPath, ['--import', `${ROOT}bench/shared/cpu-profiler.mjs`, INGRESS_MAIN], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -29,7 +29,7 @@ const ADMIN = 'bench-admin-token-0123456789';
 const port = 4100 + Math.floor(Math.random() * 800);
 
 const env = await createTestEnvironment({ ADMIN_API_TOKEN: ADMIN, GRAPH_API_URL: 'http://127.0.0.1:9', THREAD_OWNERSHIP_PORT: String(port), OWNERSHIP_SWEEP_INTERVAL_MS: '3600000' });
-const profilerArgs = PROFILE ? ['--import', path.resolve('bench/thread-ownership/cpu-profiler.mjs')] : [];
+const profilerArgs = PROFILE ? ['--import', path.resolve('bench/shared/cpu-profiler.mjs')] : [];
 const serviceEnv = { ...(process.env as Record<string, string>), ...(PROFILE ? { CPU_PROFILE_OUT: PROFILE } : {}) };
 const service = await startService(process.env.BENCH_SERVICE ?? 'dist/apps/thread-ownership/src/main.js', serviceEnv, `http://127.0.0.1:${port}/health`, profilerArgs);
 const nc = await connect({ servers: env.natsUrl });

@@ -1,7 +1,9 @@
-// Preloaded into the service by ownership-bench.ts when BENCH_PROFILE is set (`node --import`):
-// the first SIGWINCH starts V8's sampling profiler, the second writes the profile to
-// CPU_PROFILE_OUT. Not --cpu-prof: that writes only on a normal exit, and Nest's shutdown hooks
-// end the process by re-raising SIGTERM; a signal pair also leaves the warm-up out. Plain ESM JS.
+// Preloaded into a service under benchmark (`node --import`; bench/ingress/profile.mjs, and
+// bench/thread-ownership/ownership-bench.ts when BENCH_PROFILE is set): the first SIGWINCH starts
+// V8's sampling profiler, the second writes the profile to CPU_PROFILE_OUT. Not --cpu-prof: that
+// writes only on a normal exit, and Nest's shutdown hooks end the process by re-raising SIGTERM
+// (and Nest treats SIGUSR2 as a shutdown signal too); a signal pair also leaves the warm-up out.
+// Plain ESM JS.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 
@@ -20,7 +22,7 @@ process.on('SIGWINCH', async () => {
   }
   running = false;
   const { profile } = await post('Profiler.stop');
-  const out = process.env.CPU_PROFILE_OUT ?? `thread-ownership-${process.pid}.cpuprofile`;
+  const out = process.env.CPU_PROFILE_OUT ?? `service-${process.pid}.cpuprofile`;
   writeFileSync(out, JSON.stringify(profile));
   process.stderr.write(`cpu profile written to ${out}\n`);
 });
