@@ -7,7 +7,7 @@ import { createTestEnvironment, type TestEnvironment } from '../support/test-env
 /**
  * thread-ownership's hand-written statements against the real PostgreSQL: the routing fast path's
  * write (batched, version-checked, never moving a thread backwards; the routing behaviour around
- * it is in thread-ownership.e2e-spec) and the outbox's retention.
+ * it is in thread-ownership.e2e-spec), the outbox's retention and the sent messages' retention.
  */
 describe('thread-ownership storage (PostgreSQL)', () => {
   let env: TestEnvironment;
@@ -127,5 +127,33 @@ describe('thread-ownership storage (PostgreSQL)', () => {
     expect(await outbox.prunePublished(day(5), 100)).toBe(1);
     expect(await remaining()).toEqual(['old-unpublished', 'new']);
     expect(await outbox.prunePublished(day(5), 100)).toBe(0);
+  });
+
+  it('deletes sent messages past their retention, oldest first, in batches, and keeps the echo routing of the rest', async () => {
+    const { SentMessagesRepository } = await import('../../apps/thread-ownership/src/outbound/sent-messages.repository.js');
+    const { SentMessagesRetention } = await import('../../apps/thread-ownership/src/outbound/sent-messages-retention.service.js');
+    const { ManualClock } = await import('@app/platform');
+    const { ConfigService } = await import('@nestjs/config');
+    const sent = new SentMessagesRepository(dataSource);
+    const day = (n: number) => new Date(Date.UTC(2026, 10, n));
+    // 5,002 old messages (more than one batch of 5,000), one just inside the retention, one new.
+    await dataSource.query(
+      `INSERT INTO thread_ownership.sent_message (message_id, app_id, page_id, psid, sent_at)
+       SELECT 'm.old.' || g, 'bot-a', 'p1', 'u1', $1::timestamptz + g * interval '1 second' FROM generate_series(1, 5002) g`,
+      [day(1)],
+    );
+    await sent.record({ messageId: 'm.edge', appId: 'bot-b', pageId: 'p1', psid: 'u1', sentAt: day(8) });
+    await sent.record({ messageId: 'm.new', appId: 'bot-a', pageId: 'p1', psid: 'u1', sentAt: day(14) });
+
+    expect(await sent.pruneSentBefore(day(2), 2)).toBe(2);
+    expect(await sent.senderOf('m.old.1')).toBeNull(); // the oldest went first
+    expect(await sent.senderOf('m.old.3')).toBe('bot-a');
+
+    const retention = new SentMessagesRetention(sent, new ManualClock(day(15)), new ConfigService({ SENT_MESSAGE_RETENTION_MS: 7 * 86_400_000 }));
+    expect(await retention.prune()).toBe(5000); // one full batch, then a short (empty) one ends the pass
+    const left = (await dataSource.query('SELECT message_id FROM thread_ownership.sent_message ORDER BY sent_at')).map((r: { message_id: string }) => r.message_id);
+    expect(left).toEqual(['m.edge', 'm.new']);
+    expect(await sent.senderOf('m.edge')).toBe('bot-b');
+    expect(await retention.prune()).toBe(0);
   });
 });

@@ -27,6 +27,7 @@ import { MetaInboxBridge } from './outbound/meta-inbox-bridge.js';
 import { OutboundService } from './outbound/outbound.service.js';
 import { SendRpcController } from './outbound/send.rpc-controller.js';
 import { SentMessagesRepository } from './outbound/sent-messages.repository.js';
+import { SentMessagesRetention } from './outbound/sent-messages-retention.service.js';
 import { PageAppsRpcController } from './pages/page-apps.rpc-controller.js';
 import { PagesRepository } from './pages/pages.repository.js';
 import { PagesService } from './pages/pages.service.js';
@@ -68,6 +69,7 @@ import { ThreadsRepository } from './threads/threads.repository.js';
     OwnershipCache,
     StreamPosition,
     SentMessagesRepository,
+    SentMessagesRetention,
     MessagingWindowGate,
     MetaInboxBridge,
     OutboundService,

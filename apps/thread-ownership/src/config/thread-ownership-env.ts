@@ -23,6 +23,11 @@ export const threadOwnershipEnvSchema = z.object({
   OUTBOX_RELAY_INTERVAL_MS: ms(1000),
   /** Published outbox rows are deleted after this long (they only served the relay). */
   OUTBOX_RETENTION_MS: ms(24 * 60 * 60 * 1000),
+  /**
+   * Which bot sent which message is kept this long (it routes the echoes of its messages). Keep it
+   * at least STREAM_MAX_AGE_MS, so that an echo replayed from the stream still finds its sender.
+   */
+  SENT_MESSAGE_RETENTION_MS: ms(7 * 24 * 60 * 60 * 1000),
   /** Bearer token for the HTTP admin API (pages, apps, operator actions). */
   ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
 }).superRefine(checkOnboardingEnv);
