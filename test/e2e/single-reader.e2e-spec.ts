@@ -132,6 +132,28 @@ describe('single reader: leader lease and ordered batches', () => {
       expect(secondSeen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 
+    it('gives the next reader the unacked messages before newer ones, so its first ack covers nothing unhandled', async () => {
+      for (let n = 1; n <= 10; n++) await publish('events.batch-d', n);
+      const first = new AbortController();
+      const firstRun = consumer('batch-d', 'events.batch-d', async () => {
+        first.abort(); // the leader goes away with 1–10 delivered and unacked
+        throw new Error('lost the database');
+      }).run(first.signal);
+      await firstRun;
+      for (let n = 11; n <= 15; n++) await publish('events.batch-d', n); // newer messages arrive meanwhile
+      const second = new AbortController();
+      const secondSeen: number[] = [];
+      const secondRun = consumer('batch-d', 'events.batch-d', async (batch) => void secondSeen.push(...batch.map((i) => i.payload.n))).run(second.signal);
+      // Without repositioning, 11–15 came at once and their ack covered 1–10, which never came back.
+      await waitFor(() => secondSeen.length >= 15 || undefined, 'the next reader gets all fifteen', 5_000);
+      second.abort();
+      await secondRun;
+      expect(secondSeen).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+      const info = await nats.jsm.consumers.info(`${env.prefix.toUpperCase()}_EVENTS`, 'batch-d');
+      expect(info.num_ack_pending).toBe(0);
+      expect(info.ack_floor.stream_seq).toBe(info.delivered.stream_seq);
+    });
+
     it('moves an invalid message and one the handler sets aside to the dead letters, and goes on', async () => {
       await publish('events.batch-c', 1);
       await publish('events.batch-c', 'garbage');

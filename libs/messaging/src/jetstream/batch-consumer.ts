@@ -47,6 +47,15 @@ const MAX_RETRY_DELAY_MS = 10_000;
  * Only ever ONE reader: an ack covers every earlier message, including any another reader still
  * held. Callers run it under a LeaderLease (one replica at a time). A redelivery of something
  * already queued is dropped (its batch's ack covers it); one already acknowledged is acked again.
+ *
+ * Because an ack covers everything before it, the reader must never ack past a message it did not
+ * handle. Two ways that could happen, both closed here:
+ * - a new reader (after a restart or a change of leader) would get the newest messages at once and
+ *   the previous reader's unacknowledged ones only after the ack wait, so its first ack would
+ *   cover them unhandled: a reader starts by putting the durable back at its ack floor;
+ * - a delivery lost on the way (a NATS reconnect) would come back only after the ack wait, and
+ *   the next batch's ack would cover it: the consumer's delivery sequence must grow by one per
+ *   message, and on a jump the reader finishes what came before it and starts over at the floor.
  */
 export class OrderedBatchConsumer<S extends z.ZodType> {
   private readonly logger: Logger;
@@ -54,6 +63,10 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
   private draining?: Promise<void>;
   private lastQueued = 0;
   private lastAcked = 0;
+  /** The consumer's delivery sequence of the last message received (redeliveries included). */
+  private lastDelivery = 0;
+  /** Set when a delivery went missing: nothing after it is queued, and the reader starts over. */
+  private gap = false;
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -65,21 +78,38 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
   /** Reads until `stop` is aborted, then finishes the batch in hand (acked if it succeeds). */
   async run(stop: AbortSignal): Promise<void> {
     const stream = streamName(this.nats.options.prefix, this.spec.stream);
-    await this.ensureConsumer(stream);
+    while (!stop.aborted) {
+      await this.startAtAckFloor(stream);
+      await this.readUntilStoppedOrGap(stream, stop);
+      if (this.gap) this.logger.warn({ durable: this.spec.durable, after: this.lastQueued }, 'a delivery went missing; reading again from the ack floor');
+    }
+  }
+
+  private async readUntilStoppedOrGap(stream: string, stop: AbortSignal): Promise<void> {
     const consumer = await this.nats.js.consumers.get(stream, this.spec.durable);
     const messages = await consumer.consume({ max_messages: this.spec.maxBatch });
     const close = () => void messages.close().catch(() => undefined);
     if (stop.aborted) close();
     stop.addEventListener('abort', close, { once: true });
     try {
-      for await (const message of messages) this.enqueue(message, stop);
+      for await (const message of messages) {
+        this.enqueue(message, stop);
+        if (this.gap) break;
+      }
     } finally {
       stop.removeEventListener('abort', close);
-      await this.draining;
+      close();
+      await this.draining; // only messages from before a gap were queued: their acks are safe
     }
   }
 
   private enqueue(message: JsMsg, stop: AbortSignal): void {
+    const delivery = message.info.deliverySequence;
+    if (this.lastDelivery !== 0 && delivery !== this.lastDelivery + 1) {
+      this.gap = true;
+      return;
+    }
+    this.lastDelivery = delivery;
     const seq = message.seq;
     if (seq <= this.lastQueued) {
       if (seq <= this.lastAcked) this.nats.writes.defer(() => message.ack());
@@ -145,18 +175,44 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
     await this.nats.js.publish(this.nats.subject(`dead.${this.spec.durable}`), JSON.stringify(record), { msgID: `${this.spec.durable}:${meta.streamSeq}` });
   }
 
-  private async ensureConsumer(stream: string): Promise<void> {
+  /**
+   * Makes the durable deliver next the first message not yet acknowledged. A durable with nothing
+   * unacknowledged already does; otherwise it is created again from its ack floor (JetStream 2.9
+   * cannot move a durable's position), so the messages an earlier reader held come first rather
+   * than after the ack wait. Starts with fresh bookkeeping: the new deliveries are numbered from 1.
+   */
+  private async startAtAckFloor(stream: string): Promise<void> {
+    this.pending.length = 0;
+    this.gap = false;
+    const info = await this.nats.jsm.consumers.info(stream, this.spec.durable).catch(() => undefined);
+    if (info && info.num_ack_pending === 0 && info.num_redelivered === 0) {
+      await this.ensureConsumer(stream);
+      this.lastDelivery = info.delivered.consumer_seq;
+      this.lastQueued = this.lastAcked = info.ack_floor.stream_seq;
+      return;
+    }
+    const floor = info?.ack_floor.stream_seq ?? 0;
+    if (info) await this.nats.jsm.consumers.delete(stream, this.spec.durable);
+    // A crash right here (durable deleted, not yet created) would make the next start read the
+    // stream from its beginning: slow, but handlers are idempotent (they must be for redeliveries).
+    await this.ensureConsumer(stream, info ? floor + 1 : undefined);
+    this.lastDelivery = 0;
+    this.lastQueued = this.lastAcked = floor;
+  }
+
+  private async ensureConsumer(stream: string, startSeq?: number): Promise<void> {
     const config: Partial<ConsumerConfig> = {
       durable_name: this.spec.durable,
       ack_policy: AckPolicy.All,
-      deliver_policy: DeliverPolicy.All,
+      ...(startSeq === undefined ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
       filter_subject: this.nats.subject(this.spec.filterSubject),
       max_ack_pending: this.spec.maxBatch,
       ack_wait: nanos(this.spec.ackWaitMs),
       max_deliver: -1,
     };
     await this.nats.jsm.consumers.add(stream, config).catch(async () => {
-      await this.nats.jsm.consumers.update(stream, this.spec.durable, config);
+      const { deliver_policy: _policy, opt_start_seq: _start, ...changeable } = config;
+      await this.nats.jsm.consumers.update(stream, this.spec.durable, changeable);
     });
   }
 }
