@@ -5,6 +5,7 @@ export * from './jetstream/streams.js';
 export * from './jetstream/jetstream-publisher.js';
 export * from './jetstream/durable-consumer.js';
 export * from './jetstream/batch-consumer.js';
+export * from './jetstream/consumer-info.js';
 export * from './rpc/plain-json.codec.js';
 export * from './rpc/nats-rpc.server.js';
 export * from './rpc/rpc-client.js';

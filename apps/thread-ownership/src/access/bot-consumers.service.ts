@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type ConsumerInfo } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type ConsumerInfo } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { Subscription } from '@nats-io/transport-node';
 import { botConsumerName, botEventsFilter, streamName } from '@app/contracts';
-import { NatsConnectionService } from '@app/messaging';
+import { NatsConnectionService, consumerInfoOrNull } from '@app/messaging';
 import { PAGE_CHANGED } from '../pages/pages.service.js';
 import { BotAppsRepository } from './bot-apps.repository.js';
 
@@ -70,13 +70,8 @@ export class BotConsumers implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Null when the consumer does not exist. */
-  async info(appId: string): Promise<ConsumerInfo | null> {
-    try {
-      return await this.nats.jsm.consumers.info(this.stream, botConsumerName(appId));
-    } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return null;
-      throw error;
-    }
+  info(appId: string): Promise<ConsumerInfo | null> {
+    return consumerInfoOrNull(this.nats.jsm, this.stream, botConsumerName(appId));
   }
 
   configFor(appId: string): ConsumerConfig {

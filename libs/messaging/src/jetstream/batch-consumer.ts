@@ -4,6 +4,7 @@ import { nanos } from '@nats-io/nats-core';
 import { streamName } from '@app/contracts';
 import type { z } from 'zod';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
+import { consumerInfoOrNull } from './consumer-info.js';
 import type { DeliveryMeta } from './durable-consumer.js';
 import { CORRELATION_HEADER } from './publish-headers.js';
 
@@ -182,10 +183,11 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
    * than after the ack wait. Starts with fresh bookkeeping: the new deliveries are numbered from 1.
    */
   private async startAtAckFloor(stream: string): Promise<void> {
-    this.pending.length = 0;
     this.gap = false;
-    const info = await this.nats.jsm.consumers.info(stream, this.spec.durable).catch(() => undefined);
-    if (info && info.num_ack_pending === 0 && info.num_redelivered === 0) {
+    // Only a durable that does not exist is created from the start: an info that failed (NATS
+    // away) must not pass for one, or the earlier reader's unacked messages would be skipped.
+    const info = await consumerInfoOrNull(this.nats.jsm, stream, this.spec.durable);
+    if (info && info.num_ack_pending === 0) {
       await this.ensureConsumer(stream);
       this.lastDelivery = info.delivered.consumer_seq;
       this.lastQueued = this.lastAcked = info.ack_floor.stream_seq;

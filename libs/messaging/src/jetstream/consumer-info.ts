@@ -1,0 +1,11 @@
+import { JetStreamApiCodes, JetStreamApiError, type ConsumerInfo, type JetStreamManager } from '@nats-io/jetstream';
+
+/** A durable's info, or null when it does not exist; any other failure (NATS away, a timeout) is thrown. */
+export async function consumerInfoOrNull(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | null> {
+  try {
+    return await jsm.consumers.info(stream, durable);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return null;
+    throw error;
+  }
+}
