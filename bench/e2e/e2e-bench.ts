@@ -11,7 +11,7 @@ import { summarizeProfiles, type ProfileSummary } from './cpu-profile.js';
 import { latencyChart, memoryChart } from './charts.js';
 import { PacedLoad, type LoadResult } from './paced-load.js';
 import { clusterPids, cpuShare, cpuSnapshot, MemorySampler, summarizeMemory, type MemorySeries, type MemorySummary, type Tracked } from './resources.js';
-import { fmtMs, summarize, type LatencySummary } from './stats.js';
+import { fmtMs, summarize, summarizeWindows, type LatencySummary } from './stats.js';
 
 /**
  * End-to-end benchmark (issue 9, part B): signed webhook POST → ingress → JetStream →
@@ -284,23 +284,10 @@ async function main(): Promise<void> {
       for (const bot of bots) taken.push(await bot.take('soak'));
       const latencies = taken.flatMap((t) => t.latency);
       const at = taken.flatMap((t) => t.at);
-      const perMinute: Soak['perMinute'] = [];
-      for (let minute = 0; minute * 60_000 < config.soakSeconds * 1000; minute++) {
-        const window = latencies.filter((_, i) => at[i] - wallStart >= minute * 60_000 && at[i] - wallStart < (minute + 1) * 60_000);
-        const s = summarize(window);
-        perMinute.push({ minute, p50: s.p50, p99: s.p99, count: s.count });
-      }
+      const soakMs = config.soakSeconds * 1000;
+      const perMinute: Soak['perMinute'] = summarizeWindows(latencies, at, wallStart, soakMs, 60_000).map((s, minute) => ({ minute, p50: s.p50, p99: s.p99, count: s.count }));
       // Finer grain for finding periodic stalls (a checkpoint, a GC): kept in the JSON only.
-      const perTenSeconds: Soak['perTenSeconds'] = [];
-      const buckets = new Map<number, number[]>();
-      latencies.forEach((value, i) => {
-        const bucket = Math.floor((at[i] - wallStart) / 10_000);
-        (buckets.get(bucket) ?? buckets.set(bucket, []).get(bucket)!).push(value);
-      });
-      for (const [bucket, values] of [...buckets].sort(([a], [b]) => a - b)) {
-        const s = summarize(values);
-        perTenSeconds.push({ second: bucket * 10, p50: s.p50, p99: s.p99, max: s.max, count: s.count });
-      }
+      const perTenSeconds: Soak['perTenSeconds'] = summarizeWindows(latencies, at, wallStart, soakMs, 10_000).map((s, i) => ({ second: i * 10, p50: s.p50, p99: s.p99, max: s.max, count: s.count }));
       const latency = summarize(latencies);
       const step: StepResult = {
         tag: 'soak',

@@ -30,3 +30,13 @@ export function summarize(values: number[]): LatencySummary {
 }
 
 export const fmtMs = (ms: number) => (Number.isNaN(ms) ? '-' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+/**
+ * Latency summaries per consecutive window of `widthMs` from `startMs` to `startMs + durationMs`
+ * (empty windows included): `at[i]` is when `latencies[i]` was observed.
+ */
+export function summarizeWindows(latencies: number[], at: number[], startMs: number, durationMs: number, widthMs: number): LatencySummary[] {
+  const windows: number[][] = Array.from({ length: Math.ceil(durationMs / widthMs) }, () => []);
+  latencies.forEach((value, i) => windows[Math.floor((at[i] - startMs) / widthMs)]?.push(value));
+  return windows.map(summarize);
+}
