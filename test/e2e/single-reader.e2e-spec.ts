@@ -40,12 +40,18 @@ describe('single reader: leader lease and ordered batches', () => {
       log.push(`${who} stops`);
     };
 
-    it('lets one replica lead at a time and hands over when the leader stops', async () => {
-      const log: string[] = [];
-      const [a, b] = [lease('handover'), lease('handover')];
+    /** Two replicas on one lease: a leads, then b campaigns. */
+    async function aLeadsThenBCampaigns(name: string, log: string[]) {
+      const [a, b] = [lease(name), lease(name)];
       a.start(recordingWork('a', log));
       await waitFor(() => log.includes('a leads') || undefined, 'a leads');
       b.start(recordingWork('b', log));
+      return [a, b] as const;
+    }
+
+    it('lets one replica lead at a time and hands over when the leader stops', async () => {
+      const log: string[] = [];
+      const [a, b] = await aLeadsThenBCampaigns('handover', log);
       await new Promise((resolve) => setTimeout(resolve, 500)); // b campaigns several times meanwhile
       expect(log).toEqual(['a leads']);
       await a.stop();
@@ -56,10 +62,7 @@ describe('single reader: leader lease and ordered batches', () => {
 
     it('stops the work when its session is killed, and the lease is taken again', async () => {
       const log: string[] = [];
-      const [a, b] = [lease('killed'), lease('killed')];
-      a.start(recordingWork('a', log));
-      await waitFor(() => log.includes('a leads') || undefined, 'a leads');
-      b.start(recordingWork('b', log));
+      const [a, b] = await aLeadsThenBCampaigns('killed', log);
       const admin = new pg.Client({ connectionString: env.databaseUrl });
       await admin.connect();
       // The leader's session is the one holding the lease's advisory lock.
