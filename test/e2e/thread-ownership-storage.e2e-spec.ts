@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import type { ThreadOwnershipSettings } from '../../apps/thread-ownership/src/config/thread-ownership-settings.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
 
 /**
@@ -133,7 +134,6 @@ describe('thread-ownership storage (PostgreSQL)', () => {
     const { SentMessagesRepository } = await import('../../apps/thread-ownership/src/outbound/sent-messages.repository.js');
     const { SentMessagesRetention } = await import('../../apps/thread-ownership/src/outbound/sent-messages-retention.service.js');
     const { ManualClock } = await import('@app/platform');
-    const { ConfigService } = await import('@nestjs/config');
     const sent = new SentMessagesRepository(dataSource);
     const day = (n: number) => new Date(Date.UTC(2026, 10, n));
     // 5,002 old messages (more than one batch of 5,000), one just inside the retention, one new.
@@ -149,7 +149,7 @@ describe('thread-ownership storage (PostgreSQL)', () => {
     expect(await sent.senderOf('m.old.1')).toBeNull(); // the oldest went first
     expect(await sent.senderOf('m.old.3')).toBe('bot-a');
 
-    const retention = new SentMessagesRetention(sent, new ManualClock(day(15)), new ConfigService({ SENT_MESSAGE_RETENTION_MS: 7 * 86_400_000 }));
+    const retention = new SentMessagesRetention(sent, new ManualClock(day(15)), { sentMessageRetentionMs: 7 * 86_400_000 } as ThreadOwnershipSettings);
     expect(await retention.prune()).toBe(5000); // one full batch, then a short (empty) one ends the pass
     const left = (await dataSource.query('SELECT message_id FROM thread_ownership.sent_message ORDER BY sent_at')).map((r: { message_id: string }) => r.message_id);
     expect(left).toEqual(['m.edge', 'm.new']);

@@ -9,7 +9,8 @@ import { BotAppsRepository } from './access/bot-apps.repository.js';
 import { BotConsumers } from './access/bot-consumers.service.js';
 import { PagesAdminController } from './admin/pages-admin.controller.js';
 import { ThreadsAdminController } from './admin/threads-admin.controller.js';
-import { threadOwnershipEnvSchema } from './config/thread-ownership-env.js';
+import { threadOwnershipEnvSchema, type ThreadOwnershipEnv } from './config/thread-ownership-env.js';
+import { ThreadOwnershipSettings } from './config/thread-ownership-settings.js';
 import { THREAD_OWNERSHIP_SCHEMA, threadOwnershipDataSourceOptions } from './data-source.js';
 import { DeadLetters } from './delivery-health/dead-letters.service.js';
 import { DeliveryHealthController } from './delivery-health/delivery-health.controller.js';
@@ -54,6 +55,7 @@ import { ThreadsRepository } from './threads/threads.repository.js';
   controllers: [ThreadControlRpcController, SendRpcController, PageAppsRpcController, PagesAdminController, ThreadsAdminController, AccessController, DeliveryHealthController],
   providers: [
     { provide: TokenCipher, useFactory: (config: ConfigService) => new TokenCipher(config.getOrThrow('TOKEN_ENCRYPTION_KEY')), inject: [ConfigService] },
+    { provide: ThreadOwnershipSettings, useFactory: (config: ConfigService<ThreadOwnershipEnv, true>) => ThreadOwnershipSettings.fromConfig(config), inject: [ConfigService] },
     graphClientProvider,
     AdminTokenGuard,
     PagesRepository,

@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type ConsumerInfo } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import type { Subscription } from '@nats-io/transport-node';
 import { botConsumerName, botEventsFilter, streamName } from '@app/contracts';
 import { NatsConnectionService, consumerInfoOrNull } from '@app/messaging';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import { PAGE_CHANGED } from '../pages/pages.service.js';
 import { BotAppsRepository } from './bot-apps.repository.js';
 
@@ -26,7 +26,7 @@ export class BotConsumers implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly apps: BotAppsRepository,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,9 +80,9 @@ export class BotConsumers implements OnApplicationBootstrap, OnModuleDestroy {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.nats.subject(botEventsFilter(appId)),
-      ack_wait: nanos(this.config.get<number>('BOT_ACK_WAIT_MS') ?? 30_000),
-      max_deliver: this.config.get<number>('BOT_MAX_DELIVER') ?? 10,
-      max_ack_pending: this.config.get<number>('BOT_MAX_ACK_PENDING') ?? 256,
+      ack_wait: nanos(this.settings.botConsumers.ackWaitMs),
+      max_deliver: this.settings.botConsumers.maxDeliver,
+      max_ack_pending: this.settings.botConsumers.maxAckPending,
       sample_freq: BOT_CONSUMER_SAMPLE_FREQ,
     } as ConsumerConfig;
   }

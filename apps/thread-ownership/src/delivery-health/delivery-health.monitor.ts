@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { ConsumerInfo } from '@nats-io/jetstream';
 import { millis } from '@nats-io/nats-core';
 import type { Subscription } from '@nats-io/transport-node';
 import { botDeliveryReportSchema, botDeliveryReportSubject, botEventsFilter, streamName } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import { BotConsumers } from '../access/bot-consumers.service.js';
 import { DeliveryHealthService } from './delivery-health.service.js';
 import { parseSignal, signalSubjects } from './delivery-signals.js';
@@ -39,11 +39,11 @@ export class DeliveryHealthMonitor implements OnApplicationBootstrap, OnApplicat
     private readonly health: DeliveryHealthService,
     private readonly unhealthy: UnhealthyApps,
     private readonly consumers: BotConsumers,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
   ) {}
 
   private get pollMs(): number {
-    return this.config.get<number>('BOT_HEALTH_POLL_MS') ?? 30_000;
+    return this.settings.deliveryHealth.pollMs;
   }
 
   onApplicationBootstrap(): void {

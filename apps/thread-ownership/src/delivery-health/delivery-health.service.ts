@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { botEventDeliveredSchema, streamName, type BotDeliveryReport } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
 import { Clock } from '@app/platform';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import type { BotHealthState } from './bot-health.entity.js';
 import type { DeliveryErrorKind } from './delivery-error.entity.js';
 import { DeliveryHealthRepository, type Counters } from './delivery-health.repository.js';
@@ -32,11 +32,11 @@ export class DeliveryHealthService {
     private readonly repository: DeliveryHealthRepository,
     private readonly nats: NatsConnectionService,
     @Inject(Clock) private readonly clock: Clock,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
   ) {}
 
   get unhealthyAfterMs(): number {
-    return this.config.get<number>('BOT_UNHEALTHY_AFTER_MS') ?? 3_600_000;
+    return this.settings.deliveryHealth.unhealthyAfterMs;
   }
 
   /**
@@ -111,7 +111,7 @@ export class DeliveryHealthService {
   }
 
   async prune(): Promise<void> {
-    const retention = this.config.get<number>('BOT_ERRORS_RETENTION_MS') ?? 7 * 86_400_000;
+    const retention = this.settings.deliveryHealth.errorsRetentionMs;
     await this.repository.pruneErrors(new Date(this.clock.now().getTime() - retention));
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { JetStreamPublisher } from '@app/messaging';
 import { Clock } from '@app/platform';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import type { OutboxMessage } from '../threads/threads.repository.js';
 import { OutboxRepository } from './outbox.repository.js';
 
@@ -28,11 +28,11 @@ export class OutboxPublisher implements OnApplicationBootstrap, BeforeApplicatio
     private readonly repository: OutboxRepository,
     private readonly publisher: JetStreamPublisher,
     @Inject(Clock) private readonly clock: Clock,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
   ) {}
 
   onApplicationBootstrap(): void {
-    const interval = this.config.get<number>('OUTBOX_RELAY_INTERVAL_MS') ?? 1000;
+    const interval = this.settings.outbox.relayIntervalMs;
     this.timer = setInterval(() => void this.relay(), interval);
     this.timer.unref();
   }
@@ -74,7 +74,7 @@ export class OutboxPublisher implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Published rows only served this relay; the audit log keeps the history. Unpublished rows stay. */
   async prune(): Promise<number> {
-    const retentionMs = this.config.get<number>('OUTBOX_RETENTION_MS') ?? 86_400_000;
+    const retentionMs = this.settings.outbox.retentionMs;
     return this.repository.prunePublished(new Date(this.clock.now().getTime() - retentionMs), PRUNE_BATCH);
   }
 

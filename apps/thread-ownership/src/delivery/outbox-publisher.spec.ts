@@ -1,7 +1,7 @@
-import type { ConfigService } from '@nestjs/config';
 import type { JetStreamPublisher } from '@app/messaging';
 import { ManualClock } from '@app/platform';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import type { OutboxMessage } from '../threads/threads.repository.js';
 import { OutboxPublisher } from './outbox-publisher.service.js';
 import type { OutboxRepository } from './outbox.repository.js';
@@ -26,8 +26,8 @@ function setup() {
   const { publisher, sent, acks } = fakePublisher();
   const markPublished = vi.fn(async (_ids: string[], _at: Date) => undefined);
   const repository = { markPublished } as unknown as OutboxRepository;
-  const config = { get: () => undefined } as unknown as ConfigService;
-  return { sut: new OutboxPublisher(repository, publisher, new ManualClock(new Date(0)), config), sent, acks, markPublished };
+  const settings = { outbox: { relayIntervalMs: 1000, retentionMs: 86_400_000 } } as ThreadOwnershipSettings;
+  return { sut: new OutboxPublisher(repository, publisher, new ManualClock(new Date(0)), settings), sent, acks, markPublished };
 }
 
 describe('OutboxPublisher.publishNow', () => {

@@ -38,6 +38,6 @@ export class OnboardingConfig {
   }
 
   get recheckIntervalMs(): number {
-    return this.config.get<number>('PAGE_TOKEN_RECHECK_INTERVAL_MS') ?? 0;
+    return this.config.getOrThrow<number>('PAGE_TOKEN_RECHECK_INTERVAL_MS');
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Clock, PeriodicTask } from '@app/platform';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import { SentMessagesRepository } from './sent-messages.repository.js';
 
 const PRUNE_INTERVAL_MS = 60_000;
@@ -19,7 +19,7 @@ export class SentMessagesRetention extends PeriodicTask<number> {
   constructor(
     private readonly sent: SentMessagesRepository,
     @Inject(Clock) private readonly clock: Clock,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
   ) {
     super();
   }
@@ -34,7 +34,7 @@ export class SentMessagesRetention extends PeriodicTask<number> {
   }
 
   protected async runPass(): Promise<number> {
-    const retentionMs = this.config.get<number>('SENT_MESSAGE_RETENTION_MS') ?? 7 * 86_400_000;
+    const retentionMs = this.settings.sentMessageRetentionMs;
     const sentBefore = new Date(this.clock.now().getTime() - retentionMs);
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { PeriodicTask } from '@app/platform';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import { OwnershipService } from './ownership.service.js';
 
 /**
@@ -11,13 +11,13 @@ import { OwnershipService } from './ownership.service.js';
 export class IdleExpiryScheduler extends PeriodicTask<number> {
   constructor(
     private readonly ownership: OwnershipService,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
   ) {
     super();
   }
 
   protected intervalMs(): number {
-    return this.config.get<number>('OWNERSHIP_SWEEP_INTERVAL_MS') ?? 30_000;
+    return this.settings.ownership.sweepIntervalMs;
   }
 
   /** Returns how many threads lapsed. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ErrorCode, type GetThreadOwner, type RpcResponse } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
 import { Clock, DomainError } from '@app/platform';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import { handoverDeliveries, type HandoverNotice } from '../delivery/bot-events.js';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import { MetaInboxBridge } from '../outbound/meta-inbox-bridge.js';
@@ -45,8 +45,6 @@ const SUCCESS = { success: true } as const;
 /** Pass / take / request / release and idle expiry: every change under the thread's row lock. */
 @Injectable()
 export class OwnershipService {
-  private cachedIdleTimeoutMs?: number;
-
   constructor(
     private readonly threads: ThreadsRepository,
     private readonly pages: PagesService,
@@ -55,7 +53,7 @@ export class OwnershipService {
     private readonly positions: StreamPosition,
     private readonly cache: OwnershipCache,
     @Inject(Clock) private readonly clock: Clock,
-    private readonly config: ConfigService,
+    private readonly settings: ThreadOwnershipSettings,
     private readonly nats: NatsConnectionService,
   ) {}
 
@@ -209,10 +207,8 @@ export class OwnershipService {
     return new Date(activity.getTime() + this.idleTimeoutMs);
   }
 
-  /** Read once: routing asks for it on every event, and ConfigService.get walks a path each time. */
   private get idleTimeoutMs(): number {
-    this.cachedIdleTimeoutMs ??= this.config.get<number>('OWNERSHIP_IDLE_TIMEOUT_MS') ?? 86_400_000;
-    return this.cachedIdleTimeoutMs;
+    return this.settings.ownership.idleTimeoutMs;
   }
 
   private notices(view: PageView, n: { kind: HandoverNotice['kind']; body: Record<string, unknown>; at: Date; tx: ThreadTx; correlationId?: string }, recipients: string[]) {
