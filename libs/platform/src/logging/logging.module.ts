@@ -28,10 +28,21 @@ export const REDACTED_PATHS = [
 const SECRET_QUERY_PARAM = /([?&](?:hub\.verify_token|access_token|appsecret_proof)=)[^&#]*/gi;
 export const redactUrl = (url: string): string => url.replace(SECRET_QUERY_PARAM, '$1[redacted]');
 
+export interface LoggingOptions {
+  /**
+   * false: no per-request middleware (nestjs-pino's pino-http child logger, AsyncLocalStorage
+   * context and @fastify/middie pass). The ingress turns it off: on one POST per Meta delivery it
+   * cost about a quarter of its CPU (docs/benchmarks.md); it logs responses with one Fastify hook
+   * instead (apps/ingress/src/http/response-log.ts). Default true.
+   */
+  requestMiddleware?: boolean;
+}
+
 /** Structured JSON logs for one service, HTTP requests included (see stack notes, gotcha 12). */
 @Module({})
 export class LoggingModule {
-  static forService(service: string): DynamicModule {
+  static forService(service: string, options: LoggingOptions = {}): DynamicModule {
+    const perRequest = options.requestMiddleware ?? true;
     return {
       module: LoggingModule,
       imports: [
@@ -46,7 +57,8 @@ export class LoggingModule {
             // A webhook POST per Meta event: successful requests are debug, failures stay visible.
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
           },
-          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          // No route: the middleware is never mounted (middie finds nothing to run).
+          forRoutes: perRequest ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
         }),
       ],
     };
