@@ -28,6 +28,8 @@ import { fmtMs, summarize, summarizeWindows, type LatencySummary } from './stats
  *        --soak-seconds 600  --soak-rate N (default: 1000, or the highest sustainable rate if lower)
  *        --log-level info  --bot-concurrency 8  --out bench/e2e/results
  *        --profile (CPU profiles of the services, top functions printed)  --quick (smoke run)
+ *        --nats-gomaxprocs N (default 1 on a machine with 2 cores or fewer, as docs/benchmarks.md
+ *        recommends for nats-server sharing such a host with the suite; 0: Go's default)
  */
 const PAGE_ID = '4000001';
 const TARGET_P99_MS = 25;
@@ -70,6 +72,7 @@ const config = {
   botConcurrency: Number(f['bot-concurrency'] ?? 8),
   out: f.out ?? join(repoRoot(), 'bench/e2e/results'),
   warmSeconds: quick ? 3 : 10,
+  natsGomaxprocs: Number(f['nats-gomaxprocs'] ?? (os.cpus().length <= 2 ? 1 : 0)),
 };
 
 interface StepResult {
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
   const world = await FaultWorld.start({
     name: 'mho-bench',
     logLevel: config.logLevel,
+    natsGomaxprocs: config.natsGomaxprocs || undefined,
     // BENCH_SERVICE_NODE_ARGS: extra flags for the services, e.g. `--import <abs path>/bench/shared/cpu-profiler.mjs`
     // to profile one step only (SIGWINCH starts and stops it).
     nodeArgs: [...(config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],

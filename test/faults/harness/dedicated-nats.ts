@@ -16,7 +16,8 @@ export class DedicatedNats {
     private readonly process: ManagedChild,
   ) {}
 
-  static async start(dir: string): Promise<DedicatedNats> {
+  /** `gomaxprocs`: the Go runtime's GOMAXPROCS for the server (unset: Go's default, one per core). */
+  static async start(dir: string, options: { gomaxprocs?: number } = {}): Promise<DedicatedNats> {
     const port = await freePort();
     const storeDir = join(dir, 'jetstream');
     mkdirSync(storeDir, { recursive: true });
@@ -25,6 +26,7 @@ export class DedicatedNats {
       command: NATS_SERVER_BIN,
       args: ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, '-n', `faults-${port}`],
       logFile: join(dir, 'nats-server.log'),
+      env: options.gomaxprocs ? { GOMAXPROCS: String(options.gomaxprocs) } : undefined,
     });
     const nats = new DedicatedNats(port, storeDir, child.start());
     await nats.waitReady();

@@ -12,6 +12,8 @@ export interface FaultWorldOptions {
   logLevel?: string;
   env?: SuiteProcessOptions['env'];
   nodeArgs?: SuiteProcessOptions['nodeArgs'];
+  /** GOMAXPROCS of the dedicated nats-server (unset: Go's default). */
+  natsGomaxprocs?: number;
   /** Keep the temp dir (logs, stores) after stop, e.g. to read the logs of a failed run. */
   keep?: boolean;
 }
@@ -42,7 +44,7 @@ export class FaultWorld {
     let nats: DedicatedNats | undefined;
     let postgres: DedicatedPostgres | undefined;
     try {
-      [nats, postgres] = await Promise.all([DedicatedNats.start(dir), DedicatedPostgres.start(dir)]);
+      [nats, postgres] = await Promise.all([DedicatedNats.start(dir, { gomaxprocs: options.natsGomaxprocs }), DedicatedPostgres.start(dir)]);
       const suite = await SuiteProcesses.start({
         dir,
         natsUrl: nats.url,
