@@ -28,7 +28,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/repo/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     environment: 'node',
     pool: 'forks',
     setupFiles: ['./test/setup/reflect-metadata.ts'],
