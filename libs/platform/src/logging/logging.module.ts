@@ -57,7 +57,7 @@ export class LoggingModule {
             // A webhook POST per Meta event: successful requests are debug, failures stay visible.
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
           },
-          // No route: the middleware is never mounted (middie finds nothing to run).
+          // Without a route the middleware is never mounted (middie finds nothing to run).
           forRoutes: perRequest ? [{ path: '{*splat}', method: RequestMethod.ALL }] : [],
         }),
       ],
