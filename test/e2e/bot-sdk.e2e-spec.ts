@@ -51,7 +51,7 @@ describe('bot SDK', () => {
     nc = await connect({ servers: NATS_URL });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm, prefix, { eventDedupeWindowMs: 60_000, maxAgeMs: 60 * 60_000 });
+    await ensureStreams(jsm, prefix, { eventDedupeWindowMs: 60_000, botDedupeWindowMs: 60_000, maxAgeMs: 60 * 60_000 });
   });
 
   afterAll(async () => {
