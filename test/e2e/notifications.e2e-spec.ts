@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode, streamName, type RpcReply, type WebhookEventStored } from '@app/contracts';
+import { ErrorCode, RPC_TIMEOUT_HEADER, streamName, type RpcReply, type WebhookEventStored } from '@app/contracts';
 import { ManualClock, TokenCipher } from '@app/platform';
 import { bootNotifications, type RunningNotifications } from '../../apps/notifications/test/support/boot.js';
 import { DeliverStandIn, graphError } from '../../apps/notifications/test/support/deliver-stand-in.js';
@@ -294,6 +294,25 @@ describe('SendNotification with an idempotency key', () => {
     expect(await notifyKeyed(thread, 'order-2')).toEqual(first);
     expect(callsFor(thread)).toHaveLength(1);
     expect(await tokenStates(thread)).toEqual(['invalid', 'valid']);
+  });
+
+  it('answers a repeat of a send still in flight before the caller times out (its mho-timeout-ms header)', async () => {
+    const thread = await twoTokens('idem-in-flight');
+    const release = deliver.holdNext();
+    const first = notifyKeyed(thread, 'order-6');
+    await waitFor(() => (callsFor(thread).length === 1 ? true : undefined), 'the first send to reach the Graph API');
+    // A bot with a 1.5 s request timeout: without the header the suite would wait up to 3 s.
+    const h = headers();
+    h.set(RPC_TIMEOUT_HEADER, '1500');
+    const payload = { ...thread, topic: TOPIC, message: { text: 'It is back!' }, idempotencyKey: 'order-6' };
+    const repeat = (await nc.request(`${env.prefix}.rpc.${BOT}.notification.send`, JSON.stringify(payload), { timeout: 1500, headers: h })).json<RpcReply>();
+    expect(repeat.ok ? repeat : repeat.error).toMatchObject({ code: ErrorCode.Unavailable, details: { inFlight: true } });
+    release();
+    const done = await first;
+    expect(done).toMatchObject({ ok: true, data: { message_id: expect.stringMatching(/^m_/) } });
+    expect(await notifyKeyed(thread, 'order-6')).toEqual(done);
+    expect(callsFor(thread)).toHaveLength(1);
+    expect(await tokenStates(thread)).toEqual(['used', 'valid']);
   });
 
   it('refuses a key reused for another message, and an invalid key, without sending', async () => {

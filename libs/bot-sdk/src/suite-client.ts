@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import {
   ErrorCode,
   GetThreadOwner,
@@ -10,6 +10,7 @@ import {
   RequestNotification,
   RequestThreadControl,
   RpcError,
+  RPC_TIMEOUT_HEADER,
   rpcSubject,
   SendMessage,
   SendNotification,
@@ -57,7 +58,7 @@ export class SuiteClient {
     const subject = `${this.prefix}.${rpcSubject(contract, this.appId)}`;
     let reply;
     try {
-      reply = await this.nc.request(subject, JSON.stringify(request), { timeout: this.timeoutMs });
+      reply = await this.nc.request(subject, JSON.stringify(request), { timeout: this.timeoutMs, headers: this.timeoutHeader() });
     } catch (error) {
       const message = (error as Error).message ?? '';
       if (/permissions violation/i.test(message)) {
@@ -69,5 +70,12 @@ export class SuiteClient {
       throw new RpcError(ErrorCode.Internal, `${contract.operation} failed: ${message}`);
     }
     return parseRpcReply(reply.json(), contract.response) as RpcResponse<C>;
+  }
+
+  /** Tells the suite how long this call waits, so it can answer "in progress" in time. */
+  private timeoutHeader() {
+    const h = headers();
+    h.set(RPC_TIMEOUT_HEADER, String(this.timeoutMs));
+    return h;
   }
 }

@@ -12,6 +12,13 @@ export interface RpcContract<Req extends z.ZodType, Res extends z.ZodType> {
   readonly response: Res;
 }
 
+/**
+ * NATS header of a request: how long the caller waits for the reply, in ms (the bot SDK sends
+ * its request timeout). A service that would otherwise wait on something may answer "still in
+ * progress, ask again" before then, rather than let the caller time out without an answer.
+ */
+export const RPC_TIMEOUT_HEADER = 'mho-timeout-ms';
+
 export const defineRpc = <Req extends z.ZodType, Res extends z.ZodType>(c: RpcContract<Req, Res>) => c;
 
 /** The subject a caller publishes to. */

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { appIdFromRpcSubject, RequestNotification, rpcPattern, SendNotification, type SendResult } from '@app/contracts';
+import { callerTimeoutMsOf } from '@app/messaging';
 import { ZodPayloadPipe } from '@app/platform';
 import type { z } from 'zod';
 import { NotifyService } from './notify/notify.service.js';
@@ -27,6 +28,6 @@ export class OtnController {
     @Payload(new ZodPayloadPipe(SendNotification.request)) request: z.infer<typeof SendNotification.request>,
     @Ctx() ctx: NatsContext,
   ): Promise<SendResult> {
-    return this.notify.send(appIdFromRpcSubject(ctx.getSubject(), SendNotification), request);
+    return this.notify.send(appIdFromRpcSubject(ctx.getSubject(), SendNotification), request, callerTimeoutMsOf(ctx));
   }
 }

@@ -28,6 +28,7 @@ export class DeliverStandIn {
   private readonly script: DeliverReply[] = [];
   private subscription?: Subscription;
   private sequence = 0;
+  private held?: Promise<void>;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -43,7 +44,10 @@ export class DeliverStandIn {
         this.calls.push(call);
         const reply = this.script.shift() ?? this.success(call);
         const respond = () => msg.respond(JSON.stringify(reply));
-        if (this.delayMs > 0) setTimeout(respond, this.delayMs);
+        const held = this.held;
+        this.held = undefined;
+        if (held) void held.then(respond);
+        else if (this.delayMs > 0) setTimeout(respond, this.delayMs);
         else respond();
       },
     });
@@ -53,6 +57,13 @@ export class DeliverStandIn {
   /** The next replies, in order; afterwards every call succeeds again. */
   reply(...replies: DeliverReply[]): void {
     this.script.push(...replies);
+  }
+
+  /** The next call gets its reply only when the returned function is called (a send in flight). */
+  holdNext(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return release;
   }
 
   reset(): void {

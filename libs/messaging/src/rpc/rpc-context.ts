@@ -1,4 +1,5 @@
 import type { NatsContext } from '@nestjs/microservices';
+import { RPC_TIMEOUT_HEADER } from '@app/contracts';
 import { CORRELATION_HEADER } from '../jetstream/jetstream-publisher.js';
 
 /**
@@ -11,6 +12,16 @@ export function callerAppId(ctx: NatsContext): string {
 }
 
 export function correlationIdOf(ctx: NatsContext): string | undefined {
+  return headerOf(ctx, CORRELATION_HEADER);
+}
+
+/** How long the caller waits for the reply (RPC_TIMEOUT_HEADER); undefined when absent or not a positive whole number. */
+export function callerTimeoutMsOf(ctx: NatsContext): number | undefined {
+  const raw = headerOf(ctx, RPC_TIMEOUT_HEADER);
+  return raw !== undefined && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
+}
+
+function headerOf(ctx: NatsContext, name: string): string | undefined {
   const headers = ctx.getHeaders() as { get?(key: string): string } | undefined;
-  return headers?.get?.(CORRELATION_HEADER) || undefined;
+  return headers?.get?.(name) || undefined;
 }

@@ -33,19 +33,20 @@ export class NotifyService {
     private readonly clock: Clock,
   ) {}
 
-  async send(appId: string, request: SendNotificationRequest): Promise<SendResult> {
+  /** `callerTimeoutMs`: how long the caller waits (RPC_TIMEOUT_HEADER); a repeat of a send in flight answers before then. */
+  async send(appId: string, request: SendNotificationRequest, callerTimeoutMs?: number): Promise<SendResult> {
     const { pageId, psid, topic, message, idempotencyKey } = request;
     const keyed: KeyedNotify | null = idempotencyKey === undefined ? null : { appId, pageId, psid, topic, message, idempotencyKey };
     try {
       await this.pages.assertOtnEnabled(pageId);
     } catch (error) {
       // A repeat answers as the notify it repeats did, even if the Page has lost OTN since.
-      const replayed = keyed && (await this.replay.ifRecorded(keyed));
+      const replayed = keyed && (await this.replay.ifRecorded(keyed, callerTimeoutMs));
       if (replayed) return replayed;
       throw error;
     }
     const reservation = await this.reservations.submit({ id: randomUUID(), appId, pageId, psid, topic, message, idempotencyKey: idempotencyKey ?? null });
-    if (keyed && reservation.duplicate) return this.replay.recorded(keyed);
+    if (keyed && reservation.duplicate) return this.replay.recorded(keyed, callerTimeoutMs);
     return this.deliverInline(this.reserved(reservation, topic));
   }
 
