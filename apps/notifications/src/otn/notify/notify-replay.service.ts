@@ -9,6 +9,8 @@ import { SendReplaysRepository, type KeyedNotify } from './send-replays.reposito
 const IN_FLIGHT_WAIT_MS = 3_000;
 /** Left of the caller's timeout for the answer to travel back. */
 const REPLY_MARGIN_MS = 500;
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 200;
 
 /**
  * How long a repeat may wait for the first request's attempt: at most 3 s, and short enough that
@@ -19,8 +21,6 @@ export function inFlightWaitMs(callerTimeoutMs: number | undefined): number {
   if (callerTimeoutMs === undefined) return IN_FLIGHT_WAIT_MS;
   return Math.max(0, Math.min(IN_FLIGHT_WAIT_MS, callerTimeoutMs - REPLY_MARGIN_MS));
 }
-const FIRST_POLL_MS = 20;
-const MAX_POLL_MS = 200;
 
 /** Answers a repeated idempotency key with the outcome of the notify recorded under it. */
 @Injectable()
