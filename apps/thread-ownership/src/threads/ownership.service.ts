@@ -141,7 +141,7 @@ export class OwnershipService {
 
   /** How far the stored expiry may trail the real one (1 % of the idle timeout, at most a minute). */
   get expiryRefreshMs(): number {
-    return Math.min(60_000, Math.floor(this.idleTimeoutMs / 100));
+    return Math.min(60_000, Math.floor(this.settings.ownership.idleTimeoutMs / 100));
   }
 
   /** The sweep found a thread by its trailing stored expiry, but it is still active: store the real one. */
@@ -204,11 +204,7 @@ export class OwnershipService {
   }
 
   expiryFrom(activity: Date): Date {
-    return new Date(activity.getTime() + this.idleTimeoutMs);
-  }
-
-  private get idleTimeoutMs(): number {
-    return this.settings.ownership.idleTimeoutMs;
+    return new Date(activity.getTime() + this.settings.ownership.idleTimeoutMs);
   }
 
   private notices(view: PageView, n: { kind: HandoverNotice['kind']; body: Record<string, unknown>; at: Date; tx: ThreadTx; correlationId?: string }, recipients: string[]) {
