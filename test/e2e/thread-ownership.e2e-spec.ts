@@ -242,12 +242,16 @@ describe('thread ownership', () => {
       await support.suite.takeThreadControl({ pageId: PAGE_ID, psid, metadata: 'mine now' });
       await waitFor(async () => ((await consoleOwner(psid))?.owner_app_id === 'support' ? true : undefined), 'the console to show the take');
       live.length = 0;
+      // Time moves on between the two, as it does without the manual clock: the console orders a
+      // thread's timeline by time, and the take's handover entry (from the BOTS stream) may arrive
+      // after the release's (from the owner-changed fact).
+      clock.advance(1);
       await support.suite.releaseThreadControl({ pageId: PAGE_ID, psid, metadata: 'all done' });
 
       // No bot hears of a plain release, yet the console's thread view follows it at once.
       await waitFor(async () => ((await consoleOwner(psid))?.owner_app_id === null ? true : undefined), 'the console to show the release');
       await waitFor(() => (live.some((u) => u.type === 'thread' && u.psid === psid) ? true : undefined), 'a live update of the thread');
-      const entry = (await db.query("SELECT summary, kind FROM console.timeline_entry WHERE page_id = $1 AND psid = $2 AND direction = 'handover' ORDER BY id", [PAGE_ID, psid])).rows;
+      const entry = (await db.query("SELECT summary, kind FROM console.timeline_entry WHERE page_id = $1 AND psid = $2 AND direction = 'handover' ORDER BY at, id", [PAGE_ID, psid])).rows;
       expect(entry.at(-1)).toEqual({ summary: 'support released the thread', kind: 'owner_release' });
 
       // Facts are at least once: a plain subscriber also sees a relayed repeat (JetStream drops it
