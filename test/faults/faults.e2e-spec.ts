@@ -6,7 +6,7 @@ import { FaultWorld } from './harness/fault-world.js';
 import { OtnProbe } from './harness/otn-check.js';
 import { sleep, until } from './harness/processes.js';
 import type { ServiceName } from './harness/suite-processes.js';
-import { auditChainBreaks, countDeliveries, formatReports, settled, waitSettled, type FaultReport } from './harness/verify.js';
+import { auditChainBreaks, countDeliveries, countRepliesTwice, formatReports, settled, waitSettled, type FaultReport } from './harness/verify.js';
 import { WebhookLoad } from './harness/webhook-load.js';
 
 /**
@@ -15,7 +15,8 @@ import { WebhookLoad } from './harness/webhook-load.js';
  * API failing transiently. Everything runs against a dedicated nats-server and PostgreSQL
  * cluster in a temp dir, with the services as separate processes from `dist/` (`npm run build`).
  * After each fault: every webhook that got a 200 reached exactly one owner bot on `messaging`,
- * no thread had two owners, no OTN token was spent twice, and the suite is healthy and serving.
+ * no thread had two owners, no OTN token was spent twice, no reply (keyed by `ctx.reply`) went out
+ * twice where the suite could record it, and the suite is healthy and serving.
  *
  * Two sets: `npm test` runs the light one (ingress, thread-ownership, NATS, PostgreSQL: every hop
  * a webhook is stored or routed through; about 3 minutes on 2 cores), `npm run faults`
@@ -50,12 +51,19 @@ interface Fault {
   otn: boolean;
   /** Part of the light set that `npm test` runs. */
   light: boolean;
+  /**
+   * A reply can reach the user twice: the Send API took it but the suite could not record it
+   * (thread-ownership killed, or PostgreSQL gone, between Meta's answer and the write), so the
+   * bot's retry finds no key and sends again. Everywhere else a keyed reply goes out once.
+   */
+  replyMayRepeat?: true;
 }
 
 const crash = (service: ServiceName, light: boolean): Fault => ({
   name: `kill -9 ${service}`,
   otn: service !== 'messenger-emulator',
   light,
+  ...(service === 'thread-ownership' ? { replyMayRepeat: true as const } : {}),
   inject: (world) => world.suite.service(service).crashAndRestart(500),
 });
 
@@ -65,7 +73,7 @@ const FAULTS: Fault[] = [
   crash('notifications', false),
   crash('messenger-emulator', false),
   { name: 'restart NATS (kill -9)', otn: true, light: true, inject: (world) => world.nats.restart('SIGKILL', 1000) },
-  { name: 'restart PostgreSQL (immediate)', otn: true, light: true, inject: (world) => world.postgres.restart('immediate') },
+  { name: 'restart PostgreSQL (immediate)', otn: true, light: true, replyMayRepeat: true, inject: (world) => world.postgres.restart('immediate') },
   {
     name: 'Graph API 5xx for 4 s',
     otn: true,
@@ -149,6 +157,7 @@ describe.sequential('fault injection (dedicated NATS + PostgreSQL, services as p
         fault: fault.name,
         ...counts,
         auditBreaks: audit.breaks,
+        repliesTwice: await countRepliesTwice(world.suite.emulatorUrl, new Set(events.map((e) => e.mid))),
         otn: await otn?.result(20_000),
         recoveryMs,
         drainMs,
@@ -168,6 +177,7 @@ describe.sequential('fault injection (dedicated NATS + PostgreSQL, services as p
       expect(report.unhandled, explain).toBe(0);
       expect(report.auditBreaks, explain).toBe(0);
       expect(report.otn?.spentTwice ?? 0, explain).toBe(0);
+      if (!fault.replyMayRepeat) expect(report.repliesTwice, `a keyed reply went out twice\n${explain}`).toBe(0);
       expect(report.healthyAfter, explain).toBe(true);
       expect(report.newTrafficFlows, explain).toBe(true);
     }, 420_000);

@@ -10,6 +10,7 @@ import { DeliveryHealth1764090000000 } from './migrations/1764090000000-Delivery
 import { DropRoutedEvent1764100000000 } from './migrations/1764100000000-DropRoutedEvent.js';
 import { ThreadFillFactor1764120000000 } from './migrations/1764120000000-ThreadFillFactor.js';
 import { SentMessageSentAtIndex1764130000000 } from './migrations/1764130000000-SentMessageSentAtIndex.js';
+import { SentMessageIdempotencyKey1764140000000 } from './migrations/1764140000000-SentMessageIdempotencyKey.js';
 import { OnboardingStateEntity } from './onboarding/onboarding-state.entity.js';
 import { PageAppEntity } from './pages/page-app.entity.js';
 import { PageEntity } from './pages/page.entity.js';
@@ -25,7 +26,7 @@ export function threadOwnershipDataSourceOptions(url: string): DataSourceOptions
     url,
     schema: THREAD_OWNERSHIP_SCHEMA,
     entities: [PageEntity, PageAppEntity, ThreadEntity, OwnershipChangeEntity, OutboxEntity, SentMessageEntity, OnboardingStateEntity, BotHealthEntity, DeliveryErrorEntity],
-    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000, DeliveryHealth1764090000000, DropRoutedEvent1764100000000, ThreadFillFactor1764120000000, SentMessageSentAtIndex1764130000000],
+    migrations: [InitThreadOwnership1764072000000, OwnershipPositionsAndRules1764075600000, PageTokenStatusAndOnboarding1764079200000, DeliveryHealth1764090000000, DropRoutedEvent1764100000000, ThreadFillFactor1764120000000, SentMessageSentAtIndex1764130000000, SentMessageIdempotencyKey1764140000000],
   });
 }
 

@@ -25,6 +25,7 @@ import {
 import type { BotContext, BotHandler } from './bot-event.js';
 import { resolveOptions, type BotOptions, type ResolvedBotOptions } from './bot-options.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { replyKey } from './reply-key.js';
 import { SuiteClient } from './suite-client.js';
 
 type HandlerSlot = BotChannel | 'optin';
@@ -206,7 +207,8 @@ export class Bot {
     const event = parsed.data;
     const started = Date.now();
     try {
-      for (const handler of this.handlersFor(event)) await handler(event, this.context(event, message));
+      const ctx = this.context(event, message); // one per delivery: its replies are numbered across handlers
+      for (const handler of this.handlersFor(event)) await handler(event, ctx);
       const took = Date.now() - started;
       if (this.ackWaitMs > 0 && took > this.ackWaitMs) {
         this.options.logger.warn('handler outlasted the ack wait; the event was redelivered meanwhile', { key: event.idempotencyKey, took, ackWaitMs: this.ackWaitMs });
@@ -245,12 +247,18 @@ export class Bot {
   }
 
   private context(event: BotEventDelivered, message: JsMsg): BotContext {
+    let replies = 0;
     return {
       idempotencyKey: event.idempotencyKey,
       deliveryCount: message.info.deliveryCount,
       storedAt: Math.floor(message.info.timestampNanos / 1e6),
-      reply: (reply) =>
-        this.suite.send({ pageId: event.pageId, psid: event.psid, message: typeof reply === 'string' ? { text: reply } : reply }),
+      reply: (reply, options = {}) =>
+        this.suite.send({
+          pageId: event.pageId,
+          psid: event.psid,
+          message: typeof reply === 'string' ? { text: reply } : reply,
+          idempotencyKey: options.idempotencyKey ?? replyKey(event.idempotencyKey, ++replies),
+        }),
     };
   }
 

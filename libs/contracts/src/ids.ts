@@ -23,3 +23,15 @@ export type AppId = z.infer<typeof appIdSchema>;
 export const METADATA_MAX_LENGTH = 1000;
 export const threadRefSchema = z.object({ pageId: pageIdSchema, psid: psidSchema });
 export type ThreadRef = z.infer<typeof threadRefSchema>;
+
+/** Long enough for a UUID or `<orderId>:<topic>`, short enough to sit in a unique index. */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 128;
+/**
+ * A caller's key for a request that must take effect once (a send, a notification): printable
+ * ASCII without spaces, since keys are compared byte for byte (no look-alike characters).
+ */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(IDEMPOTENCY_KEY_MAX_LENGTH)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');

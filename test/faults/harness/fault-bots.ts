@@ -1,4 +1,4 @@
-import { Bot, ErrorCode, RpcError, type BotEventDelivered } from '@app/bot-sdk';
+import { Bot, ErrorCode, RpcError, type BotContext, type BotEventDelivered } from '@app/bot-sdk';
 
 /** One delivery as a bot saw it. */
 export interface Delivery {
@@ -25,7 +25,7 @@ const textOf = (event: BotEventDelivered): string => String((event.event.message
 
 /**
  * A bot of the fault runs: records every delivery (idempotency key, channel, psid, mid, owner);
- * on `messaging` it replies to the user (`re: <mid>`; every message or one in `replyEvery`), or,
+ * on `messaging` it replies to the user with `ctx.reply` (`re: <mid>`; every message or one in `replyEvery`), or,
  * for a message saying `pass`, passes
  * the thread to the other bot, so ownership keeps moving under load. Any failure but "not the
  * owner any more" throws, so the SDK redelivers the event (at least once, same key). It handles
@@ -64,7 +64,7 @@ export class FaultBot {
       maxDeliver: 10_000,
     });
     const fault = new FaultBot(bot, options.otherAppId, options.replyEvery ?? 1);
-    bot.onMessaging((event, ctx) => fault.onMessaging(event, ctx.deliveryCount));
+    bot.onMessaging((event, ctx) => fault.onMessaging(event, ctx));
     bot.onStandby(async (event, ctx) => void fault.record(event, ctx.deliveryCount));
     bot.onHandover(async (event, ctx) => void fault.record(event, ctx.deliveryCount));
     await bot.start();
@@ -89,8 +89,8 @@ export class FaultBot {
     });
   }
 
-  private async onMessaging(event: BotEventDelivered, deliveryCount: number): Promise<void> {
-    this.record(event, deliveryCount);
+  private async onMessaging(event: BotEventDelivered, ctx: BotContext): Promise<void> {
+    this.record(event, ctx.deliveryCount);
     if (this.done.has(event.idempotencyKey) || event.kind !== 'message') {
       this.done.add(event.idempotencyKey);
       return;
@@ -102,7 +102,7 @@ export class FaultBot {
         await this.bot.suite.passThreadControl({ pageId: event.pageId, psid: event.psid, targetAppId: this.otherAppId, metadata: `pass on ${mid}` });
         this.passes++;
       } else if (Number(n) % this.replyEvery === 0) {
-        await this.bot.suite.send({ pageId: event.pageId, psid: event.psid, message: { text: `re: ${mid}` } });
+        await ctx.reply(`re: ${mid}`); // keyed by the SDK: a retry after a lost answer is not sent twice
         this.replies.set(mid, (this.replies.get(mid) ?? 0) + 1);
       }
     } catch (error) {

@@ -28,6 +28,8 @@ export interface FaultReport {
   unhandled: number;
   /** Breaks in the ownership audit log chain (a change whose `from` is not the previous `to`). */
   auditBreaks: number;
+  /** Replies (`re: <mid>`) the Send API took more than once for one message of this phase. */
+  repliesTwice: number;
   /** OTN: tokens used, and notifications that went out twice for one token (must be 0). */
   otn?: { tokens: number; sent: number; spentTwice: number };
   /** From the restart to every health endpoint answering 200 (ms). */
@@ -176,6 +178,23 @@ export async function auditChainBreaks(databaseUrl: string, pageId: string): Pro
   }
 }
 
+/**
+ * How many of the phase's messages got their reply (`re: <mid>`, sent with `ctx.reply`, so keyed)
+ * through the Send API more than once, from the emulator's record of every call it answered.
+ */
+export async function countRepliesTwice(emulatorUrl: string, mids: Set<string>): Promise<number> {
+  const response = await fetch(`${emulatorUrl}/_emulator/calls?edge=messages`);
+  const { calls } = (await response.json()) as { calls: Array<{ body: { message?: { text?: unknown } } | undefined; response: { status: number } }> };
+  const perMid = new Map<string, number>();
+  for (const call of calls) {
+    const text = call.body?.message?.text;
+    if (call.response.status !== 200 || typeof text !== 'string' || !text.startsWith('re: ')) continue;
+    const mid = text.slice(4);
+    if (mids.has(mid)) perMid.set(mid, (perMid.get(mid) ?? 0) + 1);
+  }
+  return [...perMid.values()].filter((n) => n > 1).length;
+}
+
 /** The per-fault table, plain text, one row per fault. */
 export function formatReports(reports: FaultReport[]): string {
   const columns: Array<[string, (r: FaultReport) => string]> = [
@@ -191,6 +210,7 @@ export function formatReports(reports: FaultReport[]): string {
     ['standby lost', (r) => String(r.standbyLost)],
     ['unhandled', (r) => String(r.unhandled)],
     ['audit breaks', (r) => String(r.auditBreaks)],
+    ['replies twice', (r) => String(r.repliesTwice)],
     ['OTN sent/tokens (twice)', (r) => (r.otn ? `${r.otn.sent}/${r.otn.tokens} (${r.otn.spentTwice})` : '-')],
     ['recovery s', (r) => (r.recoveryMs === undefined ? '-' : (r.recoveryMs / 1000).toFixed(1))],
     ['drain s', (r) => (r.drainMs / 1000).toFixed(1)],

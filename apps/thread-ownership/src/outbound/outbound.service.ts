@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OUTBOUND_SENT_SUBJECT, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
@@ -23,14 +24,20 @@ export interface OutboundMessage {
   threadControl?: { controlType: 'pass' | 'release'; appId?: string; metadata?: string };
   /** A one-time notification: the sealed token is the recipient (§3). */
   sealedOneTimeNotifToken?: string;
+  /** The sender's key: a repeat answers with the first send's result (SendMessage contract). */
+  idempotencyKey?: string;
   correlationId?: string;
 }
 
-const sends = counter({ name: 'outbound_sends_total', help: 'Send API calls by outcome', labelNames: ['outcome'] });
+/** About 3 s in all: a PostgreSQL restart or failover, not an outage. */
+const RECORD_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500];
+
+const sends = counter({ name: 'outbound_sends_total', help: 'Sends by outcome: sent, repeat (an idempotency key already sent; nothing sent again) or the error code', labelNames: ['outcome'] });
 
 /**
  * The one path to Meta's Send API. The thread stays locked from the owner check to the recorded
- * send, so a handover can never slip between "you are the owner" and the message going out.
+ * send, so a handover can never slip between "you are the owner" and the message going out, and
+ * a repeat of a keyed send (which the lock makes wait for the first) finds it recorded.
  */
 @Injectable()
 export class OutboundService {
@@ -52,8 +59,12 @@ export class OutboundService {
   async send(req: OutboundMessage): Promise<SendResult> {
     const { view, app } = await this.pages.participant(req.pageId, req.appId);
     try {
-      const { result, outboxIds } = await this.threads.inThreadTransaction(req.pageId, req.psid, (tx) => this.sendLocked(tx, view, app, req));
+      const { result, outboxIds, repeat } = await this.threads.inThreadTransaction(req.pageId, req.psid, (tx) => this.sendLocked(tx, view, app, req));
       await this.outbox.publishNow(outboxIds);
+      if (repeat) {
+        sends.inc({ outcome: 'repeat' });
+        return result;
+      }
       sends.inc({ outcome: 'sent' });
       await this.publishSent(req, result);
       return result;
@@ -63,8 +74,11 @@ export class OutboundService {
     }
   }
 
-  private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage) {
+  private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage): Promise<{ result: SendResult; outboxIds: OutboxMessage[]; repeat?: true }> {
     if (tx.isNew) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${req.psid} on page ${req.pageId}`);
+    // A repeat answers as the first send did, whatever changed since (owner, window): the message is out.
+    const earlier = await this.earlierSend(req);
+    if (earlier) return { result: earlier, outboxIds: [], repeat: true };
     const outboxIds: OutboxMessage[] = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
     this.checkSender(tx, view, req);
     if (!req.sealedOneTimeNotifToken) {
@@ -72,9 +86,32 @@ export class OutboundService {
       await this.window.check(question, app);
     }
     const result = await this.callSendApi(view, req);
-    await this.sent.record({ messageId: result.message_id, appId: req.appId, pageId: req.pageId, psid: req.psid, sentAt: this.clock.now() });
+    await this.recordSent(req, result);
     outboxIds.push(...(await this.afterSend(tx, view, req)));
     return { result, outboxIds };
+  }
+
+  /**
+   * Meta has the message now: its record (whose echo it is, the sender's idempotency key) must
+   * not be lost to a database that is away for a moment, or the bot's retry would send it again.
+   */
+  private async recordSent({ appId, pageId, psid, idempotencyKey }: OutboundMessage, result: SendResult): Promise<void> {
+    const row = { messageId: result.message_id, appId, pageId, psid, sentAt: this.clock.now(), idempotencyKey };
+    for (const [attempt, delayMs] of [...RECORD_RETRY_DELAYS_MS, null].entries()) {
+      try {
+        return await this.sent.record(row);
+      } catch (error) {
+        if (delayMs === null) throw error;
+        this.logger.warn({ err: error, messageId: row.messageId, attempt: attempt + 1 }, 'sent message not recorded yet; trying again');
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  private async earlierSend({ pageId, psid, appId, idempotencyKey }: OutboundMessage): Promise<SendResult | null> {
+    if (idempotencyKey === undefined) return null;
+    const messageId = await this.sent.sentWithKey({ pageId, psid, appId, idempotencyKey });
+    return messageId === null ? null : { recipient_id: psid, message_id: messageId };
   }
 
   /** The `events.outbound.sent` fact for read models (operator console): best effort, never fails a send Meta accepted. */

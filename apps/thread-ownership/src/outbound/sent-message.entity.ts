@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Which bot sent which Page message: lets the echo of a send reach every app but its sender. */
+/**
+ * Which bot sent which Page message: lets the echo of a send reach every app but its sender, and
+ * answers a repeated send (same idempotency key) with the message that went out.
+ */
 @Entity({ name: 'sent_message' })
 export class SentMessageEntity {
   @PrimaryColumn({ name: 'message_id', type: 'varchar', length: 200 })
@@ -17,4 +20,8 @@ export class SentMessageEntity {
 
   @Column({ name: 'sent_at', type: 'timestamptz' })
   sentAt: Date;
+
+  /** The sender's key, unique per Page, user and app (partial index: rows without one stay out). */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 128, nullable: true })
+  idempotencyKey?: string | null;
 }

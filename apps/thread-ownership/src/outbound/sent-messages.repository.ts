@@ -19,6 +19,12 @@ export class SentMessagesRepository {
     await this.dataSource.getRepository(SentMessageEntity).createQueryBuilder().insert().values(row).orIgnore().execute();
   }
 
+  /** The message an app already sent to this user with this key, if it is still kept. */
+  async sentWithKey(key: { pageId: string; psid: string; appId: string; idempotencyKey: string }): Promise<string | null> {
+    const row = await this.dataSource.getRepository(SentMessageEntity).findOne({ select: { messageId: true }, where: key });
+    return row?.messageId ?? null;
+  }
+
   async senderOf(messageId: string): Promise<string | null> {
     if (!messageId) return null;
     const row = await this.dataSource.getRepository(SentMessageEntity).findOneBy({ messageId });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageIdSchema, psidSchema } from '../ids.js';
+import { idempotencyKeySchema, pageIdSchema, psidSchema } from '../ids.js';
 import { outgoingMessageSchema, sendResultSchema } from '../messenger/send-message.js';
 import { defineRpc } from '../rpc.js';
 
@@ -16,15 +16,6 @@ export const RequestNotification = defineRpc({
   response: z.object({ requestId: z.string(), message_id: z.string() }),
 });
 
-/** Long enough for a UUID or `<orderId>:<topic>`, short enough to sit in a unique index. */
-export const NOTIFY_IDEMPOTENCY_KEY_MAX_LENGTH = 128;
-/** Printable ASCII without spaces: a key is compared byte for byte, so no look-alike characters. */
-export const notifyIdempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(NOTIFY_IDEMPOTENCY_KEY_MAX_LENGTH)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-
 /**
  * Send the one message the user agreed to on `topic`, using (and spending) one token.
  * The token itself never leaves the notifications service.
@@ -40,7 +31,7 @@ export const SendNotification = defineRpc({
     psid: psidSchema,
     topic: topicSchema,
     message: outgoingMessageSchema,
-    idempotencyKey: notifyIdempotencyKeySchema.optional(),
+    idempotencyKey: idempotencyKeySchema.optional(),
   }),
   response: sendResultSchema,
 });
