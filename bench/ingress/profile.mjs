@@ -8,11 +8,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { signedBatch } from './batches.mjs';
+import { freePort, ingressEnv, waitUntilUp } from './ingress-process.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const INGRESS_MAIN = `${ROOT}dist/apps/ingress/src/main.js`;
@@ -24,13 +24,6 @@ const OUT = process.env.PROFILE_OUT ?? '/tmp/ingress.cpuprofile';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PREFIX = `prof${randomBytes(4).toString('hex')}`;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(check, what) {
@@ -116,23 +109,11 @@ async function main() {
   const child = spawn(process.execPath, ['--import', `${ROOT}bench/shared/cpu-profiler.mjs`, INGRESS_MAIN], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      HOST: '127.0.0.1',
-      INGRESS_PORT: String(port),
-      NATS_URL,
-      NATS_PREFIX: PREFIX,
-      META_APP_SECRET: SECRET,
-      META_VERIFY_TOKEN: 'bench-verify-token',
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      CPU_PROFILE_OUT: OUT,
-    },
+    env: { ...process.env, ...ingressEnv({ port, natsUrl: NATS_URL, prefix: PREFIX, appSecret: SECRET }), CPU_PROFILE_OUT: OUT },
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(() => fetch(`${url}/health`).then((r) => r.status < 500, () => false), 'the ingress');
+    await waitUntilUp(`${url}/health`, 'the ingress');
     await load(url, 5); // JIT warm-up, not profiled
     child.kill('SIGWINCH');
     await sleep(200);

@@ -13,12 +13,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { signedBatch } from './batches.mjs';
+import { freePort, ingressEnv, waitUntilUp } from './ingress-process.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 /** Another build of the ingress can be measured instead (e.g. an older commit's, for before/after). */
@@ -70,14 +70,6 @@ const ownCpuSeconds = () => {
 
 const loadAverage = () => os.loadavg()[0].toFixed(1);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
 function build() {
   if ((process.env.BENCH_SKIP_BUILD === '1' || process.env.BENCH_INGRESS_MAIN) && existsSync(INGRESS_MAIN)) return;
   // Same SWC pass as the repo build (`npx swc apps libs -d dist`), limited to what the ingress needs.
@@ -91,29 +83,9 @@ function start(script, env) {
   return child;
 }
 
-async function waitUntilUp(url, what) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.status < 500, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not come up at ${url}`);
-}
-
 async function startIngress() {
   const port = await freePort();
-  const child = start(INGRESS_MAIN, {
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    HOST: '127.0.0.1',
-    INGRESS_PORT: String(port),
-    NATS_URL,
-    NATS_PREFIX: PREFIX,
-    META_APP_SECRET: SECRET,
-    META_VERIFY_TOKEN: 'bench-verify-token',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  });
+  const child = start(INGRESS_MAIN, ingressEnv({ port, natsUrl: NATS_URL, prefix: PREFIX, appSecret: SECRET }));
   await waitUntilUp(`http://127.0.0.1:${port}/health`, 'ingress');
   return { url: `http://127.0.0.1:${port}`, pid: child.pid };
 }
