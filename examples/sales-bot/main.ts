@@ -36,7 +36,8 @@ bot.onOptin(async (event) => {
 
 bot.onStandby((event) => log(`standby (${event.kind}) for ${event.psid}, owner ${event.ownerAppId ?? 'none'}`));
 
-bot.onHandover((event) => log(`handover ${event.kind} for ${event.psid}: ${JSON.stringify(event.event[event.kind])}`));
+// app_roles is about the Page, not a conversation: it comes without a PSID.
+bot.onHandover((event) => log(`handover ${event.kind} for ${event.psid || `Page ${event.pageId}`}: ${JSON.stringify(event.event[event.kind])}`));
 
 /** Operators can trigger the restock notification: `kill -USR2 <pid>` notifies every subscriber we know. */
 const subscribers = new Set<string>();

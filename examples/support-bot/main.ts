@@ -15,7 +15,7 @@ const bot = await Bot.connect({
 const log = (line: string) => console.log(`[${bot.appId}] ${line}`);
 
 bot.onHandover(async (event) => {
-  log(`handover ${event.kind} for ${event.psid}: ${JSON.stringify(event.event[event.kind])}`);
+  log(`handover ${event.kind} for ${event.psid || `Page ${event.pageId}`}: ${JSON.stringify(event.event[event.kind])}`);
   const body = event.event.pass_thread_control as { new_owner_app_id?: string; metadata?: string } | undefined;
   if (event.kind === 'pass_thread_control' && body?.new_owner_app_id === bot.appId) {
     await bot.suite.send({ pageId: event.pageId, psid: event.psid, message: { text: 'Support here. How can I help with your order?' } });
