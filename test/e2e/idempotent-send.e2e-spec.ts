@@ -19,6 +19,9 @@ const codeOf = async (promise: Promise<unknown>) => {
  * `ctx.reply` keys them) and a bot's own retries reach the user one time, against the real NATS,
  * PostgreSQL and two replicas of thread-ownership.
  */
+/** thread-ownership's PostgreSQL pool (data-source-options.ts). */
+const POOL = 20;
+
 describe('sending once (idempotency key on message.send)', () => {
   let suite: RunningSuite;
   let sales: RecordingBot;
@@ -125,6 +128,26 @@ describe('sending once (idempotency key on message.send)', () => {
     expect(sentTo(psid)).toEqual(['over to support']);
     // Without the key the same request is a new send, refused: sales no longer owns the thread.
     expect(await codeOf(sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'over to support' } }))).toBe(ErrorCode.NotThreadOwner);
+  });
+
+  it('refuses a pass that cannot be done before sending anything, and a repeat is refused the same way', async () => {
+    const psid = await openThread();
+    const send = () =>
+      sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'over to nobody' }, threadControl: { controlType: 'pass', appId: 'nobody' }, idempotencyKey: 'bad-pass' });
+    expect(await codeOf(send())).toBe(ErrorCode.UnknownApp);
+    expect(await codeOf(send())).toBe(ErrorCode.UnknownApp);
+    expect(sentTo(psid)).toEqual([]);
+  });
+
+  // Each send holds its thread's transaction, so on one connection; a send that needed a second
+  // one (as the record of the sent message once did) starved once more sends than the pool held
+  // connections were in flight: each waited for a connection the others held.
+  it(`sends to ${POOL * 2} threads at once, more than thread-ownership's ${POOL} pooled connections`, async () => {
+    const psids: string[] = [];
+    for (let i = 0; i < POOL * 2; i++) psids.push(await openThread());
+    const results = await Promise.all(psids.map((psid, i) => sales.suite.send({ pageId: PAGE_ID, psid, message: { text: `burst ${i}` }, idempotencyKey: `burst-${i}` })));
+    expect(new Set(results.map((r) => r.message_id)).size).toBe(psids.length);
+    expect(psids.map((psid) => sentTo(psid).length)).toEqual(psids.map(() => 1));
   });
 
   it('refuses a key that is not 1–128 printable characters without spaces, and sends nothing', async () => {

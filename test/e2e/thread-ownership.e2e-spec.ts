@@ -208,6 +208,10 @@ describe('thread ownership', () => {
     );
     await waitFor(async () => ((await ownerRow(psid2)) === PAGE_INBOX_APP_ID ? true : undefined), 'the inbox to take the thread');
     await sales.waitFor('handover', (e) => e.psid === psid2 && e.kind === 'take_thread_control', 'the take by the inbox');
+    // Meta made that change itself: the suite must not mirror it back (Meta would refuse, as our
+    // app no longer controls the thread, and the refusal would hold up routing).
+    const toMeta = suite.graph.calls((c) => ['pass_thread_control', 'take_thread_control'].includes(c.edge ?? '') && (c.body as { recipient?: { id?: string } }).recipient?.id === psid2);
+    expect(toMeta).toEqual([]);
   });
 
   it('tells each bot its role when the Page is registered (app_roles)', async () => {

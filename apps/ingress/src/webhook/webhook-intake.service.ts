@@ -6,7 +6,8 @@ import { AppSecrets } from './app-secrets.js';
 import { acceptHandshake, type HandshakeQuery } from './handshake.js';
 import { verifySignature, type SignatureHeaders } from './signature-verifier.js';
 import type { BatchContext } from './webhook-batch-parser.js';
-import { invalidJson, invalidSignature, invalidVerifyToken, unsupportedMediaType } from './webhook.errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { invalidJson, invalidSignature, invalidVerifyToken, jsonTooDeep, unsupportedMediaType } from './webhook.errors.js';
 import { planWebhook } from './webhook-plan.js';
 import { WebhookPublisher } from './webhook-publisher.service.js';
 
@@ -23,7 +24,7 @@ export interface IncomingWebhook {
 
 /**
  * The webhook's rules, in the order that leaks least: known app → JSON media type → signature
- * over the raw bytes → JSON → plan (events / unroutable) → stored in JetStream.
+ * over the raw bytes → JSON (at most MAX_JSON_DEPTH deep) → plan (events / unroutable) → stored in JetStream.
  */
 @Injectable()
 export class WebhookIntakeService {
@@ -79,9 +80,12 @@ export class WebhookIntakeService {
 }
 
 function parseJson(raw: Buffer): unknown {
+  let json: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    json = JSON.parse(raw.toString('utf8'));
   } catch {
     throw invalidJson();
   }
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) throw jsonTooDeep(MAX_JSON_DEPTH);
+  return json;
 }

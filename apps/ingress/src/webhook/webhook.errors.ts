@@ -5,6 +5,7 @@ import { DomainError } from '@app/platform';
 export const WebhookErrorCode = {
   InvalidSignature: 'INVALID_SIGNATURE',
   InvalidJson: 'INVALID_JSON',
+  JsonTooDeep: 'JSON_TOO_DEEP',
   InvalidVerifyToken: 'INVALID_VERIFY_TOKEN',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   UnknownApp: ErrorCode.UnknownApp,
@@ -34,6 +35,7 @@ export class WebhookError extends DomainError {
 // Messages are fixed strings: nothing from the request (body, signature, expected value) is echoed.
 export const invalidSignature = () => new WebhookError(WebhookErrorCode.InvalidSignature, 'missing or invalid X-Hub-Signature-256', 401);
 export const invalidJson = () => new WebhookError(WebhookErrorCode.InvalidJson, 'the body is not valid JSON', 400);
+export const jsonTooDeep = (limit: number) => new WebhookError(WebhookErrorCode.JsonTooDeep, `the body nests deeper than ${limit} levels`, 400);
 export const invalidVerifyToken = () => new WebhookError(WebhookErrorCode.InvalidVerifyToken, 'not a valid subscription request', 403);
 export const unsupportedMediaType = () => new WebhookError(WebhookErrorCode.UnsupportedMediaType, 'the body must be application/json', 415);
 export const unknownApp = () => new WebhookError(WebhookErrorCode.UnknownApp, 'no webhook is configured for this app id', 404);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OUTBOUND_SENT_SUBJECT, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
@@ -28,9 +27,6 @@ export interface OutboundMessage {
   idempotencyKey?: string;
   correlationId?: string;
 }
-
-/** About 3 s in all: a PostgreSQL restart or failover, not an outage. */
-const RECORD_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500];
 
 const sends = counter({ name: 'outbound_sends_total', help: 'Sends by outcome: sent, repeat (an idempotency key already sent; nothing sent again) or the error code', labelNames: ['outcome'] });
 
@@ -77,40 +73,24 @@ export class OutboundService {
   private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage): Promise<{ result: SendResult; outboxIds: OutboxMessage[]; repeat?: true }> {
     if (tx.isNew) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${req.psid} on page ${req.pageId}`);
     // A repeat answers as the first send did, whatever changed since (owner, window): the message is out.
-    const earlier = await this.earlierSend(req);
+    const earlier = await this.earlierSend(tx, req);
     if (earlier) return { result: earlier, outboxIds: [], repeat: true };
     const outboxIds: OutboxMessage[] = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
     this.checkSender(tx, view, req);
+    const passTarget = this.passTargetOf(tx, view, req); // refused before anything is sent
     if (!req.sealedOneTimeNotifToken) {
       const question = { ...req, messagingType: req.messagingType ?? 'RESPONSE', minEventSeq: tx.thread.lastEventSeq };
       await this.window.check(question, app);
     }
     const result = await this.callSendApi(view, req);
-    await this.recordSent(req, result);
-    outboxIds.push(...(await this.afterSend(tx, view, req)));
+    await this.sent.recordIn(tx, { messageId: result.message_id, appId: req.appId, pageId: req.pageId, psid: req.psid, sentAt: this.clock.now(), idempotencyKey: req.idempotencyKey });
+    outboxIds.push(...(await this.afterSend(tx, view, req, passTarget)));
     return { result, outboxIds };
   }
 
-  /**
-   * Meta has the message now: its record (whose echo it is, the sender's idempotency key) must
-   * not be lost to a database that is away for a moment, or the bot's retry would send it again.
-   */
-  private async recordSent({ appId, pageId, psid, idempotencyKey }: OutboundMessage, result: SendResult): Promise<void> {
-    const row = { messageId: result.message_id, appId, pageId, psid, sentAt: this.clock.now(), idempotencyKey };
-    for (const [attempt, delayMs] of [...RECORD_RETRY_DELAYS_MS, null].entries()) {
-      try {
-        return await this.sent.record(row);
-      } catch (error) {
-        if (delayMs === null) throw error;
-        this.logger.warn({ err: error, messageId: row.messageId, attempt: attempt + 1 }, 'sent message not recorded yet; trying again');
-        await sleep(delayMs);
-      }
-    }
-  }
-
-  private async earlierSend({ pageId, psid, appId, idempotencyKey }: OutboundMessage): Promise<SendResult | null> {
+  private async earlierSend(tx: ThreadTx, { pageId, psid, appId, idempotencyKey }: OutboundMessage): Promise<SendResult | null> {
     if (idempotencyKey === undefined) return null;
-    const messageId = await this.sent.sentWithKey({ pageId, psid, appId, idempotencyKey });
+    const messageId = await this.sent.sentWithKey(tx, { pageId, psid, appId, idempotencyKey });
     return messageId === null ? null : { recipient_id: psid, message_id: messageId };
   }
 
@@ -143,25 +123,27 @@ export class OutboundService {
     }
   }
 
+  /** The app a `thread_control: pass` goes to, checked like a plain pass (undefined without one). */
+  private passTargetOf(tx: ThreadTx, view: PageView, req: OutboundMessage): PageAppEntity | undefined {
+    if (req.threadControl?.controlType !== 'pass') return undefined;
+    const targetId = req.threadControl.appId ?? view.page.defaultOwnerAppId;
+    const target = view.apps.find((a) => a.appId === targetId);
+    if (!target) throw new DomainError(ErrorCode.UnknownApp, `pass target ${targetId ?? '(default app)'} is not connected to the page`);
+    checkPass({ ownerAppId: tx.thread.ownerAppId, defaultOwnerAppId: view.page.defaultOwnerAppId }, req.appId, target);
+    return target;
+  }
+
   /** The owner's send is activity (ownership expiry moves on); `thread_control` rides on it. */
-  private async afterSend(tx: ThreadTx, view: PageView, req: OutboundMessage): Promise<OutboxMessage[]> {
+  private async afterSend(tx: ThreadTx, view: PageView, req: OutboundMessage, passTarget: PageAppEntity | undefined): Promise<OutboxMessage[]> {
     if (tx.thread.ownerAppId === req.appId) {
       tx.thread.lastActivityAt = this.clock.now();
       tx.thread.expiresAt = this.ownership.expiryFrom(tx.thread.lastActivityAt);
       await tx.saveThread();
     }
-    const control = req.threadControl;
-    if (!control) return [];
-    const metadata = control.metadata;
-    if (control.controlType === 'release') {
-      if (tx.thread.ownerAppId !== req.appId) return [];
-      return this.ownership.changeOwner(tx, view, { action: 'release', actorAppId: req.appId, toAppId: null, metadata });
-    }
-    const targetId = control.appId ?? view.page.defaultOwnerAppId;
-    const target = view.apps.find((a) => a.appId === targetId);
-    if (!target) throw new DomainError(ErrorCode.UnknownApp, `pass target ${targetId ?? '(default app)'} is not connected to the page`);
-    checkPass({ ownerAppId: tx.thread.ownerAppId, defaultOwnerAppId: view.page.defaultOwnerAppId }, req.appId, target);
-    return this.ownership.changeOwner(tx, view, { action: 'pass', actorAppId: req.appId, toAppId: target.appId, metadata, notice: 'pass_thread_control' });
+    const metadata = req.threadControl?.metadata;
+    if (passTarget) return this.ownership.changeOwner(tx, view, { action: 'pass', actorAppId: req.appId, toAppId: passTarget.appId, metadata, notice: 'pass_thread_control' });
+    if (req.threadControl?.controlType !== 'release' || tx.thread.ownerAppId !== req.appId) return [];
+    return this.ownership.changeOwner(tx, view, { action: 'release', actorAppId: req.appId, toAppId: null, metadata });
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PreparedStatement } from '@app/platform';
 import { DataSource } from 'typeorm';
+import type { ThreadTx } from '../threads/threads.repository.js';
 import { SentMessageEntity } from './sent-message.entity.js';
 
 /** Deletes up to `$2` rows sent before `$1`, oldest first (found through `sent_message_sent_at_idx`). */
@@ -11,18 +12,41 @@ const PRUNE_SENT = new PreparedStatement(
     WHERE message_id IN (SELECT message_id FROM thread_ownership.sent_message WHERE sent_at < $1 ORDER BY sent_at LIMIT $2)`,
 );
 
+/** The message an app already sent to this user with this key (partial unique index). */
+const SENT_WITH_KEY = new PreparedStatement<{ message_id: string }>(
+  'thread_ownership_sent_with_key_v1',
+  `SELECT message_id FROM thread_ownership.sent_message
+    WHERE page_id = $1 AND psid = $2 AND app_id = $3 AND idempotency_key = $4`,
+);
+
+const RECORD_SENT = new PreparedStatement(
+  'thread_ownership_record_sent_v1',
+  `INSERT INTO thread_ownership.sent_message (message_id, app_id, page_id, psid, sent_at, idempotency_key)
+   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+);
+
+/**
+ * Which app sent which message. A send records it in the thread's transaction (ThreadTx.run): the
+ * record and its idempotency key commit with the send's other effects, and a repeat of the key,
+ * which waits for the thread's lock, finds it.
+ */
 @Injectable()
 export class SentMessagesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Outside a send (tests, tools): on its own connection. */
   async record(row: SentMessageEntity): Promise<void> {
     await this.dataSource.getRepository(SentMessageEntity).createQueryBuilder().insert().values(row).orIgnore().execute();
   }
 
+  async recordIn(tx: ThreadTx, row: SentMessageEntity): Promise<void> {
+    await tx.run(RECORD_SENT, [row.messageId, row.appId, row.pageId, row.psid, row.sentAt, row.idempotencyKey ?? null]);
+  }
+
   /** The message an app already sent to this user with this key, if it is still kept. */
-  async sentWithKey(key: { pageId: string; psid: string; appId: string; idempotencyKey: string }): Promise<string | null> {
-    const row = await this.dataSource.getRepository(SentMessageEntity).findOne({ select: { messageId: true }, where: key });
-    return row?.messageId ?? null;
+  async sentWithKey(tx: ThreadTx, key: { pageId: string; psid: string; appId: string; idempotencyKey: string }): Promise<string | null> {
+    const rows = await tx.run(SENT_WITH_KEY, [key.pageId, key.psid, key.appId, key.idempotencyKey]);
+    return rows[0]?.message_id ?? null;
   }
 
   async senderOf(messageId: string): Promise<string | null> {

@@ -165,7 +165,9 @@ export class OwnershipService {
   async changeOwner(tx: ThreadTx, view: PageView, c: OwnerChange): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const from = tx.thread.ownerAppId;
-    await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
+    // A change Meta reported (the Inbox took the thread, or gave it back) is already Meta's state:
+    // mirroring it back would be refused (our app no longer controls the thread) and fail routing.
+    if (c.action !== 'external') await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
     const streamSeq = c.fromStreamSeq ?? (await this.positions.current());
     Object.assign(tx.thread, {
       ownerAppId: c.toAppId,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
+import type { PreparedStatement } from '@app/platform';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { OwnershipChangeEntity } from './ownership-change.entity.js';
@@ -125,6 +126,15 @@ export class ThreadTx {
     await this.flush();
     const { rows } = await this.client.query<{ to_app_id: string | null }>({ ...OWNER_AT, values: [this.thread.pageId, this.thread.psid, seq] });
     return rows[0]?.to_app_id ?? null;
+  }
+
+  /**
+   * Runs another repository's statement in this transaction, on its connection: work that belongs
+   * with the thread's change commits (or not) with it, and needs no second pooled connection.
+   */
+  async run<R extends QueryResultRow>(statement: PreparedStatement<R>, values: unknown[]): Promise<R[]> {
+    await this.flush();
+    return statement.runOn(this.client, values);
   }
 
   /** Sends the collected writes (if any) in one statement. */

@@ -99,6 +99,25 @@ describe('JetStreamPublisher', () => {
     expect(nats.sent).toHaveLength(0);
   });
 
+  it('rejects a payload that cannot be serialised at once, leaving no pending ack to time out unhandled', async () => {
+    const nats = fakeNats();
+    const sut = new JetStreamPublisher(nats.service);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      await expect(sut.publish('events.a', circular, { msgID: '1', timeoutMs: 30 })).rejects.toThrow(/circular/i);
+      await new Promise((resolve) => setTimeout(resolve, 120)); // past the timeout and a sweep
+      await turn();
+      expect(nats.sent).toHaveLength(0);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('rejects what is pending when the connection closes, and what cannot be sent', async () => {
     const nats = fakeNats();
     const sut = new JetStreamPublisher(nats.service);

@@ -53,11 +53,17 @@ export class JetStreamPublisher {
     } catch (error) {
       return Promise.reject(error);
     }
+    let data: Buffer;
+    try {
+      // A Buffer, not the string: nats.js would encode it with TextEncoder, which allocates a fresh
+      // ArrayBuffer per call (Buffer.from takes a slice of a pooled one, about 3× cheaper).
+      data = Buffer.from(JSON.stringify(payload));
+    } catch (error) {
+      // Before anything is tracked: a pending ack nobody waits for would time out unhandled.
+      return Promise.reject(error);
+    }
     const token = (++this.counter).toString(36);
     const acked = this.acks.track(token, subject, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    // A Buffer, not the string: nats.js would encode it with TextEncoder, which allocates a fresh
-    // ArrayBuffer per call (Buffer.from takes a slice of a pooled one, about 3× cheaper).
-    const data = Buffer.from(JSON.stringify(payload));
     this.nats.writes.defer(() => {
       try {
         this.nats.nc.publish(subject, data, { reply: prefix + token, headers: headers as unknown as MsgHdrs });

@@ -1,4 +1,4 @@
-import type { Pool, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -22,6 +22,11 @@ export class PreparedStatement<R extends QueryResultRow = QueryResultRow> {
   /** How many rows it wrote (INSERT / UPDATE / DELETE without RETURNING). */
   async count(dataSource: DataSource, values: unknown[]): Promise<number> {
     return (await this.execute(dataSource, values)).rowCount ?? 0;
+  }
+
+  /** The rows it returned, run on a connection the caller holds (inside its transaction). */
+  async runOn(client: PoolClient, values: unknown[]): Promise<R[]> {
+    return (await client.query<R>({ name: this.name, text: this.text, values })).rows;
   }
 
   private execute(dataSource: DataSource, values: unknown[]) {
