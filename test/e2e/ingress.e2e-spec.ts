@@ -107,6 +107,17 @@ describe('POST /webhook: requests that are refused', () => {
     expect(await response.json()).toEqual({ error: { code: 'INVALID_JSON', message: expect.any(String) } });
   });
 
+  it('400s a signed body nested deeper than 64 levels, and stores nothing', async () => {
+    const pageId = numericId();
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const raw = `{"object":"page","entry":[{"id":"${pageId}","time":1,"messaging":[{"sender":{"id":"7"},"recipient":{"id":"${pageId}"},"timestamp":1,"message":{"mid":"m_deep_${pageId}","attachments":${deep}}}]}]}`;
+    const response = await post('/webhook', raw, signedHeaders(raw));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'JSON_TOO_DEEP', message: expect.any(String) } });
+    expect(await reader.eventsOfPage(pageId)).toEqual([]);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+  });
+
   it('400s a signed empty body', async () => {
     const response = await post('/webhook', '', signedHeaders(''));
     expect(response.status).toBe(400);
@@ -235,6 +246,21 @@ describe('POST /webhook: batches that are stored', () => {
     expect(defaultSecret.status).toBe(401);
     const stored = await reader.eventsOfPage(pageId);
     expect(stored.map((m) => [m.data.eventId, m.data.receivingAppId])).toEqual([[`message:${ownSecret.mid}`, OTHER_APP.id]]);
+  });
+
+  it('keeps both copies of a message Meta sends to two of our apps, one on messaging and one on standby', async () => {
+    const pageId = numericId();
+    const event = text(pageId, numericId(), 'to both apps');
+    const asStandby = metaJsonStringify(buildWebhookBody([{ pageId, time: Date.now(), standby: [event] }]));
+    const asMessaging = metaJsonStringify(buildWebhookBody([{ pageId, time: Date.now(), messaging: [event] }]));
+    expect((await post('/webhook', asStandby, signedHeaders(asStandby))).status).toBe(200);
+    expect((await post(`/webhook/${OTHER_APP.id}`, asMessaging, signedHeaders(asMessaging, OTHER_APP.secret))).status).toBe(200);
+
+    const stored = await reader.eventsOfPage(pageId);
+    expect(stored.map((m) => m.data.channel)).toEqual(['standby', 'messaging']);
+    // Each copy is still stored once when Meta redelivers it.
+    expect((await post(`/webhook/${OTHER_APP.id}`, asMessaging, signedHeaders(asMessaging, OTHER_APP.secret))).status).toBe(200);
+    expect(await reader.eventsOfPage(pageId)).toHaveLength(2);
   });
 
   it('reports NATS health and the ingress metrics', async () => {

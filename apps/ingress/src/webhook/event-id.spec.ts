@@ -19,6 +19,12 @@ describe('eventIdFor', () => {
     expect(eventIdFor({ ...base, kind: 'postback', event: { postback: { mid: 'm_3' } } })).toBe('postback:m_3');
   });
 
+  it('keeps the standby copy of a message apart from its messaging copy (one per Meta app)', () => {
+    const event = { message: { mid: 'm_1' } };
+    expect(eventIdFor({ ...base, channel: 'standby', kind: 'message', event })).toBe('message:m_1:standby');
+    expect(eventIdFor({ ...base, kind: 'message', event })).toBe('message:m_1');
+  });
+
   it('hashes events without a mid (and a message whose mid is missing)', () => {
     const read = eventIdFor({ ...base, kind: 'read', event: { read: { watermark: 1 } } });
     expect(read).toMatch(/^[0-9a-f]{64}$/);

@@ -18,12 +18,19 @@ const MID_OF: Partial<Record<EventKind, (event: Record<string, unknown>) => unkn
 
 /**
  * JetStream deduplication key of one event, identical on every redelivery of the same event:
- * `<kind>:<mid>` when Meta gave it a mid, otherwise a hash of where it came from and what it
- * says (key order does not matter, so a re-serialised redelivery still matches).
+ * `<kind>:<mid>` when Meta gave it a mid (`<kind>:<mid>:standby` on the standby channel),
+ * otherwise a hash of where it came from and what it says (key order does not matter, so a
+ * re-serialised redelivery still matches).
+ *
+ * The channel is part of the key: with several Meta apps pointed at this ingress, one message
+ * reaches it once per app, on `messaging` for the app Meta lets act and on `standby` for the
+ * others. Keyed by mid alone, whichever copy came first was kept; a standby copy kept first would
+ * reach even the thread's owner on standby only, so it could not answer. Both copies are kept
+ * (the standby one reaches every bot on standby; routing cannot wait for a copy that may never come).
  */
 export function eventIdFor({ pageId, channel, kind, event }: EventIdInput): string {
   const mid = MID_OF[kind]?.(event);
-  if (typeof mid === 'string' && mid !== '') return `${kind}:${mid}`;
+  if (typeof mid === 'string' && mid !== '') return channel === 'standby' ? `${kind}:${mid}:standby` : `${kind}:${mid}`;
   // Newline separators: no page id or channel can contain one, so the parts cannot run together.
   return sha256Hex(`${pageId}\n${channel}\n${canonicalJson(event)}`);
 }

@@ -9,29 +9,38 @@ export interface SealedEvent {
 }
 
 const OTN_TOKEN_KEY = 'one_time_notif_token';
+/**
+ * Marketing Messages opt-ins (§1.6, §4) carry a token that lets the Page message the user on
+ * a topic: a notification token like the OTN one, so never stored in clear. Nothing in the suite
+ * sends with it yet; it stays in place, sealed, for whoever adds that.
+ */
+const MARKETING_TOKEN_KEY = 'notification_messages_token';
+const TOKEN_KEYS = new Set([OTN_TOKEN_KEY, MARKETING_TOKEN_KEY]);
 
 /**
  * Takes a One-Time Notification token out of an opt-in event and returns it sealed, so the
- * stored event (and every bot that reads it) never holds it in clear. Other events pass
- * through untouched (same object: no copy on the hot path).
+ * stored event (and every bot that reads it) never holds it in clear; a Marketing Messages token
+ * is sealed where it is. Other events pass through untouched (same object: no copy on the hot path).
  */
-export function sealOneTimeNotifToken(event: Record<string, unknown>, kind: EventKind, seal: SealSecret): SealedEvent {
+export function sealOptinTokens(event: Record<string, unknown>, kind: EventKind, seal: SealSecret): SealedEvent {
   const optin = kind === 'optin' ? event.optin : undefined;
-  if (!isRecord(optin) || typeof optin[OTN_TOKEN_KEY] !== 'string') return { event };
+  if (!isRecord(optin)) return { event };
+  const marketing = typeof optin[MARKETING_TOKEN_KEY] === 'string' ? { [MARKETING_TOKEN_KEY]: seal(optin[MARKETING_TOKEN_KEY] as string) } : {};
+  if (typeof optin[OTN_TOKEN_KEY] !== 'string') return MARKETING_TOKEN_KEY in marketing ? { event: { ...event, optin: { ...optin, ...marketing } } } : { event };
   const { [OTN_TOKEN_KEY]: token, ...optinWithoutToken } = optin;
-  return { event: { ...event, optin: optinWithoutToken }, sealed: { oneTimeNotifToken: seal(token as string) } };
+  return { event: { ...event, optin: { ...optinWithoutToken, ...marketing } }, sealed: { oneTimeNotifToken: seal(token as string) } };
 }
 
 /**
- * For bodies kept whole (unroutable): replaces every OTN token, at any depth, by its sealed
- * form. Their shape is unknown, so we cannot move the token to a known place.
+ * For bodies kept whole (unroutable): replaces every OTN and Marketing Messages token, at any
+ * depth, by its sealed form. Their shape is unknown, so we cannot move the token to a known place.
  */
 export function sealTokensDeep(value: unknown, seal: SealSecret): unknown {
   if (Array.isArray(value)) return value.map((item) => sealTokensDeep(item, seal));
   if (!isRecord(value)) return value;
   // fromEntries defines own properties, so a `__proto__` key stays data and never sets a prototype.
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, key === OTN_TOKEN_KEY && typeof item === 'string' ? seal(item) : sealTokensDeep(item, seal)]),
+    Object.entries(value).map(([key, item]) => [key, TOKEN_KEYS.has(key) && typeof item === 'string' ? seal(item) : sealTokensDeep(item, seal)]),
   );
 }
 

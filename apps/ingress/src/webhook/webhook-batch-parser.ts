@@ -1,6 +1,6 @@
 import { classifyEvent, threadUserId, type WebhookBody, type WebhookEventStored } from '@app/contracts';
 import { eventIdFor } from './event-id.js';
-import { sealOneTimeNotifToken, type SealSecret } from './secret-sealing.js';
+import { sealOptinTokens, type SealSecret } from './secret-sealing.js';
 
 /** What is the same for every event of one POST. */
 export interface BatchContext {
@@ -42,7 +42,7 @@ export function parseWebhookBatch(body: WebhookBody, context: BatchContext): Par
 
 function toEnvelope(entry: Entry, channel: Channel, received: Record<string, unknown>, receivedAt: string, context: BatchContext): WebhookEventStored {
   const kind = classifyEvent(received);
-  const { event, sealed } = sealOneTimeNotifToken(received, kind, context.seal);
+  const { event, sealed } = sealOptinTokens(received, kind, context.seal);
   const pageId = entry.id;
   return {
     // Hashed as received: the OTN token is what tells two otherwise identical opt-ins apart.
