@@ -320,6 +320,9 @@ describe('SendNotification with an idempotency key', () => {
     expect((await notifyKeyed(thread, 'order-3')).ok).toBe(true);
     expect(errorCode(await notifyKeyed(thread, 'order-3', 'Something else'))).toBe(ErrorCode.InvalidPayload);
     for (const bad of ['', 'with space', 'x'.repeat(129), 'ünïcode']) expect(errorCode(await notifyKeyed(thread, bad))).toBe(ErrorCode.InvalidPayload);
+    // NUL cannot be stored by PostgreSQL; it would fail the batched reservation of other requests too.
+    expect(errorCode(await notifyKeyed(thread, 'order-nul', 'back\u0000in stock'))).toBe(ErrorCode.InvalidPayload);
+    expect(errorCode(await botRpc('notification.send', { ...thread, topic: 'top\u0000ic', message: { text: 'x' } }))).toBe(ErrorCode.InvalidPayload);
     expect(callsFor(thread)).toHaveLength(1);
     expect(await tokenStates(thread)).toEqual(['used', 'valid']);
   });

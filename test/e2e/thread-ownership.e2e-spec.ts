@@ -79,6 +79,12 @@ describe('thread ownership', () => {
     expect(await codeOf(support.suite.releaseThreadControl(base))).toBe(ErrorCode.NotThreadOwner);
     expect(await codeOf(sales.suite.requestThreadControl(base))).toBe(ErrorCode.NotAllowed);
     expect(await codeOf(sales.suite.call({ operation: 'thread.pass', scope: 'bot', request: (await import('zod')).z.any(), response: (await import('zod')).z.any() }, { pageId: 'x' }))).toBe(ErrorCode.InvalidPayload);
+    // NUL cannot be stored by PostgreSQL: refused at the edge, not failed on the way to the database.
+    expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'support', metadata: 'a\u0000b' }))).toBe(ErrorCode.InvalidPayload);
+    expect(await codeOf(sales.suite.send({ ...base, message: { text: 'a\u0000b' } }))).toBe(ErrorCode.InvalidPayload);
+    expect(await codeOf(sales.suite.send({ ...base, message: { text: 'x', quick_replies: [{ content_type: 'text', title: 'y', payload: 'p\u0000' }] } }))).toBe(ErrorCode.InvalidPayload);
+    // The same length rule (and code) for metadata riding on a send as for a plain pass.
+    expect(await codeOf(sales.suite.send({ ...base, message: { text: 'x' }, threadControl: { controlType: 'pass', appId: 'support', metadata: 'x'.repeat(1001) } }))).toBe(ErrorCode.MetadataTooLong);
     expect(await ownerRow(psid)).toBe('sales');
   });
 

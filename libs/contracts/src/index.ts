@@ -1,4 +1,5 @@
 export * from './ids.js';
+export * from './text.js';
 export * from './subjects.js';
 export * from './errors.js';
 export * from './rpc.js';

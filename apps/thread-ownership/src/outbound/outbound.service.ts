@@ -6,7 +6,7 @@ import { Clock, counter, DomainError, TokenCipher } from '@app/platform';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import type { PageAppEntity } from '../pages/page-app.entity.js';
 import { PagesService, type PageView } from '../pages/pages.service.js';
-import { actsAsOwner, checkPass, notOwner } from '../threads/ownership-rules.js';
+import { actsAsOwner, checkMetadata, checkPass, notOwner } from '../threads/ownership-rules.js';
 import { OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository, type OutboxMessage, type ThreadTx } from '../threads/threads.repository.js';
 import { isInvalidToken, toDomainError } from './graph-errors.js';
@@ -77,6 +77,7 @@ export class OutboundService {
     if (earlier) return { result: earlier, outboxIds: [], repeat: true };
     const outboxIds: OutboxMessage[] = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
     this.checkSender(tx, view, req);
+    checkMetadata(req.threadControl?.metadata);
     const passTarget = this.passTargetOf(tx, view, req); // refused before anything is sent
     if (!req.sealedOneTimeNotifToken) {
       const question = { ...req, messagingType: req.messagingType ?? 'RESPONSE', minEventSeq: tx.thread.lastEventSeq };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { METADATA_MAX_LENGTH } from '../ids.js';
+import { containsNul, NO_NUL_MESSAGE } from '../text.js';
 
 /** The `message` object of a Send API call (§5.1). Unknown fields pass through to Meta. */
 export const outgoingMessageSchema = z
@@ -15,7 +16,9 @@ export const outgoingMessageSchema = z
   })
   .refine((m) => m.text !== undefined || m.attachment !== undefined || m.attachments !== undefined, {
     message: 'a message needs text, attachment or attachments',
-  });
+  })
+  // Stored (retries, read models) as jsonb, which refuses NUL anywhere inside.
+  .refine((m) => !containsNul(m), { message: `the message ${NO_NUL_MESSAGE}` });
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 
 export const messagingTypeSchema = z.enum(['RESPONSE', 'UPDATE', 'MESSAGE_TAG']);

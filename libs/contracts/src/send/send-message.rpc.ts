@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appIdSchema, idempotencyKeySchema, pageIdSchema, psidSchema } from '../ids.js';
 import { messageTagSchema, messagingTypeSchema, outgoingMessageSchema, sendResultSchema } from '../messenger/send-message.js';
 import { defineRpc } from '../rpc.js';
+import { textSchema } from '../text.js';
 
 /**
  * A bot sends a message to the user of a thread. Only the thread owner may send; standard
@@ -23,7 +24,7 @@ export const SendMessage = defineRpc({
       messagingType: messagingTypeSchema.default('RESPONSE'),
       tag: messageTagSchema.optional(),
       threadControl: z
-        .object({ controlType: z.enum(['pass', 'release']), appId: appIdSchema.optional(), metadata: z.string().max(1000).optional() })
+        .object({ controlType: z.enum(['pass', 'release']), appId: appIdSchema.optional(), metadata: textSchema().optional() })
         .optional(),
       idempotencyKey: idempotencyKeySchema.optional(),
     })

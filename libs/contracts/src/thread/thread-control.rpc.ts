@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { appIdSchema, pageIdSchema, psidSchema } from '../ids.js';
 import { defineRpc } from '../rpc.js';
+import { textSchema } from '../text.js';
 
 /** Length is checked by the service, so an overlong value gets its own code (METADATA_TOO_LONG). */
-const metadata = z.string().optional();
+const metadata = textSchema().optional();
 const thread = { pageId: pageIdSchema, psid: psidSchema };
 /** Meta answers thread-control calls with `{ "success": true }` (§2.5). */
 export const successSchema = z.object({ success: z.literal(true) });
