@@ -307,6 +307,24 @@ describe('thread ownership', () => {
     await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'back again', 'the message after the lapse');
   });
 
+  it('treats an owner whose idle time ran out as no owner for a pass, before the sweep has come by', async () => {
+    const psid = await openThread();
+    await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'support' });
+    clock.advance(24 * 60 * 60 * 1000 + 1);
+    expect(await codeOf(support.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'survey' }))).toBe(ErrorCode.NotThreadOwner);
+    expect(await ownerRow(psid)).toBe('support'); // the refused command changed nothing; the sweep will lapse it
+    // The default app acts for an idle thread (Conversation Routing), so its pass goes through.
+    expect(await codeOf(sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'survey' }))).toBe('no error');
+    const audit = (await db.query('SELECT action, from_app_id, to_app_id FROM thread_ownership.ownership_change WHERE page_id = $1 AND psid = $2 ORDER BY id', [PAGE_ID, psid])).rows;
+    expect(audit.map((r) => [r.action, r.from_app_id, r.to_app_id])).toEqual([
+      ['default', null, 'sales'],
+      ['pass', 'sales', 'support'],
+      ['idle_timeout', 'support', null],
+      ['pass', null, 'survey'],
+    ]);
+    await support.waitFor('handover', (e) => e.psid === psid && e.kind === 'release_thread_control', 'the lapse notice');
+  });
+
   it('lapses and claims again in one transaction when a message reaches a lapsed thread before the sweep, audited and published in order', async () => {
     const facts: ThreadOwnerChanged[] = [];
     const nc = await connect({ servers: suite.env.natsUrl });

@@ -62,7 +62,7 @@ export class OwnershipService {
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
     const target = view.apps.find((a) => a.appId === cmd.targetAppId);
     if (!target) throw new DomainError(ErrorCode.UnknownApp, `app ${cmd.targetAppId} is not connected to page ${cmd.pageId}`);
-    return this.inKnownThread(cmd, async (tx, position) => {
+    return this.inKnownThread(cmd, view, async (tx, position) => {
       checkPass(facts(tx, view), cmd.actorAppId, target);
       return this.changeOwner(tx, view, { ...change(cmd, 'pass', target.appId, position), notice: 'pass_thread_control' });
     });
@@ -72,7 +72,7 @@ export class OwnershipService {
     checkMetadata(cmd.metadata);
     const { view, app } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
     checkTake(app);
-    return this.inKnownThread(cmd, async (tx, position) => {
+    return this.inKnownThread(cmd, view, async (tx, position) => {
       if (tx.thread.ownerAppId === cmd.actorAppId) return [] as OutboxMessage[];
       return this.changeOwner(tx, view, { ...change(cmd, 'take', cmd.actorAppId, position), notice: 'take_thread_control' });
     });
@@ -81,7 +81,7 @@ export class OwnershipService {
   async request(cmd: ThreadCommand): Promise<typeof SUCCESS> {
     checkMetadata(cmd.metadata);
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
-    return this.inKnownThread(cmd, async (tx, position) => {
+    return this.inKnownThread(cmd, view, async (tx, position) => {
       const addressee = requestAddressee(facts(tx, view), cmd.actorAppId);
       const now = this.clock.now();
       await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: 'request', actorAppId: cmd.actorAppId, fromAppId: tx.thread.ownerAppId, toAppId: cmd.actorAppId, metadata: cmd.metadata ?? null });
@@ -93,7 +93,7 @@ export class OwnershipService {
   async release(cmd: ThreadCommand): Promise<typeof SUCCESS> {
     checkMetadata(cmd.metadata);
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
-    return this.inKnownThread(cmd, async (tx, position) => {
+    return this.inKnownThread(cmd, view, async (tx, position) => {
       checkRelease(facts(tx, view), cmd.actorAppId);
       return this.changeOwner(tx, view, change(cmd, 'release', null, position));
     });
@@ -220,11 +220,14 @@ export class OwnershipService {
    * events stored while the change is in flight are routed by the new owner — the change was
    * already under way — never by an owner that was not yet or no longer valid.
    */
-  private async inKnownThread(cmd: ThreadCommand, work: (tx: ThreadTx, position: number) => Promise<OutboxMessage[]>): Promise<typeof SUCCESS> {
+  private async inKnownThread(cmd: ThreadCommand, view: PageView, work: (tx: ThreadTx, position: number) => Promise<OutboxMessage[]>): Promise<typeof SUCCESS> {
     const position = await this.positions.current();
     const messages = await this.threads.inThreadTransaction(cmd.pageId, cmd.psid, async (tx) => {
       if (tx.isNew) throw unknownThread(cmd.pageId, cmd.psid);
-      return work(tx, position);
+      // An owner whose time ran out is no owner, even before the sweep comes by: the thread lapses
+      // first (as a send or a routed event would make it), then the command is judged.
+      const lapsed = this.hasLapsed(tx) ? await this.lapse(tx, view, position) : [];
+      return [...lapsed, ...(await work(tx, position))];
     });
     await this.outbox.publishNow(messages);
     return SUCCESS;
