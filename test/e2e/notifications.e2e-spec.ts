@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, RPC_TIMEOUT_HEADER, streamName, type RpcReply, type WebhookEventStored } from '@app/contracts';
@@ -384,6 +385,35 @@ describe('SendNotification with an idempotency key', () => {
     } finally {
       await replica.close();
     }
+  });
+});
+
+describe('a repeat that meets its first request holding the only token', () => {
+  it('answers as a repeat (here: still in flight), not OTN_NO_TOKEN_LEFT', async () => {
+    const { RESERVE_TOKENS_SQL } = await import('../../apps/notifications/src/otn/notify/reserve-tokens.sql.js');
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-only-one');
+    const key = 'order-7:only-token';
+    // "Replica A", mid-reservation: it holds the only token and has recorded the key, uncommitted.
+    await db.query('BEGIN');
+    const message = JSON.stringify({ text: 'It is back!' });
+    const held = await db.query(RESERVE_TOKENS_SQL, [[randomUUID()], [BOT], [thread.pageId], [thread.psid], [TOPIC], [message], clock.now(), new Date(now() + 60_000), [key]]);
+    expect(held.rows[0].sealed_token).toBeTruthy();
+    // The repeat: its reservation skips the locked token and finds none left.
+    const h = headers();
+    h.set(RPC_TIMEOUT_HEADER, '2500');
+    const payload = { ...thread, topic: TOPIC, message: { text: 'It is back!' }, idempotencyKey: key };
+    const repeat = nc.request(`${env.prefix}.rpc.${BOT}.notification.send`, JSON.stringify(payload), { timeout: 2500, headers: h });
+    await waitFor(async () => {
+      await db.query('SELECT pg_stat_clear_snapshot()'); // statistics views are snapshotted per transaction
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%otn_tokens%FOR SHARE%'`);
+      return rows[0].n >= 1 ? true : undefined;
+    }, 'the repeat to wait for the token the first request holds');
+    await db.query('COMMIT');
+    // A never sends in this test, so the repeat finds the first request still in flight.
+    const answer = (await repeat).json<RpcReply>();
+    expect(answer.ok ? 'ok' : answer.error).toMatchObject({ code: ErrorCode.Unavailable, details: { inFlight: true } });
+    expect(callsFor(thread)).toHaveLength(0);
   });
 });
 

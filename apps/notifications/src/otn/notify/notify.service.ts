@@ -46,8 +46,13 @@ export class NotifyService {
       throw error;
     }
     const reservation = await this.reservations.submit({ id: randomUUID(), appId, pageId, psid, topic, message, idempotencyKey: idempotencyKey ?? null });
-    if (keyed && reservation.duplicate) return this.replay.recorded(keyed, callerTimeoutMs);
+    if (keyed && (reservation.duplicate || (await this.lostTokenToItsOwnRepeat(keyed, reservation)))) return this.replay.recorded(keyed, callerTimeoutMs);
     return this.deliverInline(this.reserved(reservation, topic));
+  }
+
+  /** "No token left" for a key whose first request took the last token at the same moment (another replica). */
+  private async lostTokenToItsOwnRepeat(keyed: KeyedNotify, reservation: Reservation): Promise<boolean> {
+    return reservation.pending === null && reservation.agreed && (await this.ledger.keyRecordedOnceTokensSettle(keyed));
   }
 
   private reserved(reservation: Reservation, topic: string): PendingSend {

@@ -75,6 +75,22 @@ export class SendLedgerRepository {
   }
 
   /**
+   * After a keyed request found no token: was it a repeat whose first request, on another replica,
+   * held the user's only token at that moment (SKIP LOCKED passed it by, and that request's
+   * uncommitted send row was invisible)? Waits until no transaction holds a token of this user and
+   * topic, then looks for the key with a fresh snapshot, which sees what those transactions
+   * committed. Only on this rare path: an ordinary refusal costs two short reads.
+   */
+  async keyRecordedOnceTokensSettle(k: { appId: string; pageId: string; psid: string; topic: string; idempotencyKey: string }): Promise<boolean> {
+    await this.dataSource.query('SELECT 1 FROM notifications.otn_tokens WHERE page_id = $1 AND psid = $2 AND topic = $3 FOR SHARE', [k.pageId, k.psid, k.topic]);
+    const rows: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM notifications.otn_sends WHERE page_id = $1 AND app_id = $2 AND idempotency_key = $3',
+      [k.pageId, k.appId, k.idempotencyKey],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Many successful sends settled in one statement (one commit, one WAL flush; SendAttempts batches them).
    * Send and token change together; a send already settled (lost lease) is left alone.
    */
