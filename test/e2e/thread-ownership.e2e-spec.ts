@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ErrorCode, PAGE_INBOX_APP_ID, RpcError, streamName, THREAD_OWNER_CHANGED_SUBJECT, threadOwnerChangedSchema, webhookEventStoredSchema, type ThreadOwnerChanged } from '@app/contracts';
+import { ErrorCode, PAGE_INBOX_APP_ID, RpcError, streamName, THREAD_OWNER_CHANGED_SUBJECT, threadOwnerChangedSchema, threadPartition, webhookEventStoredSchema, type ThreadOwnerChanged } from '@app/contracts';
 import { counter, ManualClock } from '@app/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,8 +34,7 @@ describe('thread ownership', () => {
   let nextPsid = 3_000_000;
 
   /** A thread the user has opened by writing; owned by the default app (sales). */
-  const openThread = async (text = 'hello') => {
-    const psid = String(nextPsid++);
+  const openThread = async (psid = String(nextPsid++), text = 'hello') => {
     await suite.user.sendText(psid, text);
     await sales.waitFor('messaging', (e) => e.psid === psid, `the first message of ${psid}`);
     return psid;
@@ -146,7 +145,7 @@ describe('thread ownership', () => {
   });
 
   it('routes a redelivered event by the owner it was stored under, without claiming the thread again', async () => {
-    const psid = await openThread('first words'); // claims the idle thread for sales
+    const psid = await openThread(String(nextPsid++), 'first words'); // claims the idle thread for sales
     const { rows } = await db.query('SELECT last_event_seq, version FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid]);
     const [seq, versionBefore] = [Number(rows[0].last_event_seq), Number(rows[0].version)];
     await sales.suite.releaseThreadControl({ pageId: PAGE_ID, psid });
@@ -305,6 +304,37 @@ describe('thread ownership', () => {
     expect(notice.event.release_thread_control).toMatchObject({ previous_owner_app_id: 'support', new_owner_app_id: null, reason: 'idle_timeout' });
     await suite.user.sendText(psid, 'back again');
     await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'back again', 'the message after the lapse');
+  });
+
+  it('delivers a message stored before a release to the owner it was stored under, and it claims nothing', async () => {
+    const psid = await openThread();
+    await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'support' });
+    // Hold up the thread's routing partition (another thread of it, its row locked), so that the
+    // message is stored while support owns the thread and routed only after support released it.
+    const partition = threadPartition(PAGE_ID, psid);
+    let blocker = String(nextPsid++);
+    while (threadPartition(PAGE_ID, blocker) !== partition) blocker = String(nextPsid++);
+    await openThread(blocker);
+    const holder = new pg.Client({ connectionString: suite.env.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2 FOR UPDATE', [PAGE_ID, blocker]);
+      await suite.user.sendText(blocker, 'blocker');
+      await suite.user.sendText(psid, 'sent before the release');
+      await support.suite.releaseThreadControl({ pageId: PAGE_ID, psid });
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    const late = await support.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'sent before the release', 'the message, routed after the release');
+    expect(late.ownerAppId).toBe('support');
+    await sales.waitFor('standby', (e) => e.psid === psid && textOf(e) === 'sent before the release', 'the message on standby');
+    expect(await ownerRow(psid)).toBeNull();
+    // The next message does enter the idle thread.
+    await suite.user.sendText(psid, 'after the release');
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'after the release', 'the next message');
+    expect(await ownerRow(psid)).toBe('sales');
   });
 
   it('treats an owner whose idle time ran out as no owner for a pass, before the sweep has come by', async () => {

@@ -148,7 +148,10 @@ export class RoutingService {
       return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: PAGE_INBOX_APP_ID, notice: 'take_thread_control', fromStreamSeq });
     }
     const claimant = this.claimantFor(view, envelope);
-    if (tx.thread.ownerAppId === null && claimant && claimsIdleThread(envelope)) {
+    // Only an event stored after the thread went idle enters it: one stored while the thread was
+    // still owned (routed late, after a release) belongs to that owner and claims nothing.
+    const storedWhileIdle = fromStreamSeq >= tx.thread.ownerSinceSeq;
+    if (tx.thread.ownerAppId === null && storedWhileIdle && claimant && claimsIdleThread(envelope)) {
       return this.ownership.changeOwner(tx, view, { action: 'default', actorAppId: null, toAppId: claimant, fromStreamSeq });
     }
     return [];
