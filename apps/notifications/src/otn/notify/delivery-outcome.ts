@@ -1,5 +1,6 @@
 import { ErrorCode } from '@app/contracts';
 import type { DomainError } from '@app/platform';
+import { withDetails } from '../../core/errors.js';
 
 /**
  * What a failed delivery means for the token:
@@ -31,6 +32,11 @@ function isRetryableGraphError(details: Record<string, unknown>): boolean {
 }
 
 export const isAmbiguousFailure = (code: string | undefined): boolean => code !== undefined && AMBIGUOUS_CODES.has(code);
+
+/** A final refusal, told apart when an earlier attempt may have gone out: the bot decides what that means. */
+export function flaggedIfAmbiguous(error: DomainError, sendId: string, ambiguous: boolean | undefined): DomainError {
+  return ambiguous ? withDetails(error, { sendId, previousAttemptAmbiguous: true }) : error;
+}
 
 /** Exponential backoff with full jitter in [delay/2, delay]: replicas retrying together spread out. */
 export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {

@@ -58,6 +58,15 @@ describe('replayOutcome (a repeated idempotency key)', () => {
     expectReplayedAs(ledger.row, answered);
   });
 
+  it('flags a refusal before Meta when an earlier attempt may have gone out, and repeats it so', async () => {
+    const { sut, ledger, send } = setup();
+    const afterTimeout = { ...send, lastError: { code: ErrorCode.Timeout, message: 'slow', ambiguous: true } };
+    const answered = await sut.recordFinal(afterTimeout, 2, new DomainError(ErrorCode.NotThreadOwner, 'another app owns the thread'), 'not-sent');
+    expect(answered.details).toMatchObject({ previousAttemptAmbiguous: true });
+    expect(ledger.row.status).toBe('rejected');
+    expectReplayedAs(ledger.row, answered);
+  });
+
   it('repeats a refusal by Meta, with the ambiguity flag when an earlier attempt timed out', async () => {
     const { sut, ledger, send } = setup();
     const refused = await sut.recordFinal(send, 1, graph(100, false), 'token-spent');

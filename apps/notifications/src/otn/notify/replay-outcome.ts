@@ -2,7 +2,7 @@ import { ErrorCode, type SendResult } from '@app/contracts';
 import { DomainError } from '@app/platform';
 import { withDetails } from '../../core/errors.js';
 import type { SendStatus } from '../otn-send.entity.js';
-import { classifyDeliveryFailure } from './delivery-outcome.js';
+import { classifyDeliveryFailure, flaggedIfAmbiguous } from './delivery-outcome.js';
 import type { RecordedError } from './send-ledger.repository.js';
 
 /** A notify recorded under an idempotency key, as a repeat of that key finds it. */
@@ -36,7 +36,7 @@ export function replayOutcome(send: RecordedSend): ReplayOutcome {
     case 'retrying':
       return refused(withDetails(recordedError(send), { sendId: send.id, retrying: true, attempts: send.attempts, retryAt: send.nextAttemptAt?.toISOString() }));
     case 'rejected':
-      return refused(recordedError(send));
+      return refused(flaggedIfAmbiguous(recordedError(send), send.id, send.lastError?.ambiguous));
     case 'failed':
       return refused(failedError(send));
   }
@@ -46,8 +46,10 @@ export function replayOutcome(send: RecordedSend): ReplayOutcome {
 function failedError(send: RecordedSend): DomainError {
   const error = recordedError(send);
   if (classifyDeliveryFailure(error) === 'transient') return withDetails(error, { sendId: send.id, retrying: false, attempts: send.attempts });
-  return send.lastError?.ambiguous ? withDetails(error, { sendId: send.id, previousAttemptAmbiguous: true }) : error;
+  return flaggedIfAmbiguous(error, send.id, send.lastError?.ambiguous);
 }
+
+
 
 function sentResult(send: RecordedSend): SendResult {
   return { ...(send.recipientId === null ? {} : { recipient_id: send.recipientId }), message_id: send.messageId ?? '' };

@@ -6,7 +6,7 @@ import { NotificationsSettings } from '../../config/settings.js';
 import { asDomainError, withDetails } from '../../core/errors.js';
 import { SmartBatcher } from '../../core/smart-batcher.js';
 import { refuse, sentTotal } from '../../core/metrics.js';
-import { backoffDelayMs, classifyDeliveryFailure, isAmbiguousFailure, type DeliveryFailure } from './delivery-outcome.js';
+import { backoffDelayMs, classifyDeliveryFailure, flaggedIfAmbiguous, isAmbiguousFailure, type DeliveryFailure } from './delivery-outcome.js';
 import { SendLedgerRepository, type PendingSend, type RecordedError, type SentRecord } from './send-ledger.repository.js';
 
 export type AttemptOutcome = { ok: true; result: SendResult } | { ok: false; error: DomainError; failure: DeliveryFailure };
@@ -53,15 +53,17 @@ export class SendAttempts {
   async recordFinal(send: PendingSend, attempts: number, error: DomainError, failure: Exclude<DeliveryFailure, 'transient'>): Promise<DomainError> {
     const recorded = this.toRecord(send, error);
     if (failure === 'not-sent') {
+      // The token goes back (if an earlier attempt did spend it, Meta refuses its next use), but
+      // the bot must not read "nothing was sent" when an earlier attempt may have gone out.
       await this.ledger.recordRejected(send.id, attempts, recorded);
       refuse('not_delivered');
-      return error;
+      return flaggedIfAmbiguous(error, send.id, recorded.ambiguous);
     }
     await this.ledger.recordFailed(send.id, attempts, recorded);
     refuse('graph_error');
     this.logger.warn({ sendId: send.id, code: error.code, details: error.details }, 'Meta refused a one-time notification; token invalidated');
     // An earlier attempt that timed out may have been the one Meta accepted: say so, the bot decides.
-    return recorded.ambiguous ? withDetails(error, { sendId: send.id, previousAttemptAmbiguous: true }) : error;
+    return flaggedIfAmbiguous(error, send.id, recorded.ambiguous);
   }
 
   /** Still transient: keep the token reserved for the retry loop, or give up after the last attempt. */
