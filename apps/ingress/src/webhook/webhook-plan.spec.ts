@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { entry, pageBody, userMessage } from '../../test/webhook-fixtures.js';
 import { sha256Hex } from './event-id.js';
 import type { BatchContext } from './webhook-batch-parser.js';
-import { planWebhook } from './webhook-plan.js';
+import { planWebhook, storableUnroutable } from './webhook-plan.js';
 
 const cipher = new TokenCipher(randomBytes(32).toString('base64'));
 const context: BatchContext = { receivedAt: new Date(0), correlationId: 'c', seal: (clear) => cipher.seal(clear) };
@@ -48,5 +48,24 @@ describe('planWebhook', () => {
 
   it('keeps a page body without any entry', () => {
     expect(plan({ object: 'page', entry: [] }).result).toMatchObject({ events: [], unroutable: { reason: 'no_events' } });
+  });
+});
+
+describe('storableUnroutable', () => {
+  const bigBody = { object: 'instagram', entry: [{ id: '1', blob: 'x'.repeat(50_000) }] };
+
+  it('keeps a body that fits one NATS message as it is', () => {
+    const { unroutable } = plan(bigBody).result;
+    expect(storableUnroutable(unroutable!, 60_000)).toEqual({ record: unroutable!.record, omitted: false });
+  });
+
+  it('leaves out a body too large for one message, keeping its size, hash and everything else', () => {
+    const { unroutable } = plan(bigBody).result;
+    const { record, omitted } = storableUnroutable(unroutable!, 40_000);
+    expect(omitted).toBe(true);
+    expect(record.body).toBeUndefined();
+    expect(record).toMatchObject({ reason: 'object', object: 'instagram', receivedAt: new Date(0).toISOString() });
+    expect(record.omitted).toEqual({ bytes: Buffer.byteLength(JSON.stringify(unroutable!.record)), sha256: unroutable!.msgID });
+    expect(Buffer.byteLength(JSON.stringify(record))).toBeLessThan(1000);
   });
 });

@@ -50,3 +50,16 @@ function unroutable(reason: UnroutableReason, json: unknown, raw: Uint8Array, co
     },
   };
 }
+
+/**
+ * The record as it can be stored: a body kept whole can outgrow what one NATS message may carry
+ * (the server's max_payload, 1 MiB by default, next to a body limit of up to 64 MiB). Publishing
+ * it would fail on every one of Meta's retries, until Meta turned the webhook off; instead the
+ * body is left out and its size and hash (the raw body's, = the message id) are kept.
+ */
+export function storableUnroutable(publication: UnroutablePublication, maxBytes: number): { record: UnroutableWebhook; omitted: boolean } {
+  const bytes = Buffer.byteLength(JSON.stringify(publication.record));
+  if (bytes <= maxBytes) return { record: publication.record, omitted: false };
+  const { body: _omitted, ...rest } = publication.record;
+  return { record: { ...rest, body: undefined, omitted: { bytes, sha256: publication.msgID } }, omitted: true };
+}

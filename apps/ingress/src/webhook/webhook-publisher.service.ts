@@ -1,11 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { threadPartition, webhookEventSubject, type WebhookEventStored } from '@app/contracts';
-import { JetStreamPublisher, type PublishOptions } from '@app/messaging';
+import { JetStreamPublisher, NatsConnectionService, type PublishOptions } from '@app/messaging';
 import type { IngressEnv } from '../config/ingress-env.js';
 import { IngressMetrics, type PublishOutcome } from './ingress-metrics.js';
 import { eventsNotStored } from './webhook.errors.js';
-import type { UnroutablePublication, WebhookPlan } from './webhook-plan.js';
+import { storableUnroutable, type UnroutablePublication, type WebhookPlan } from './webhook-plan.js';
+
+/** nats-server's default max_payload, for the moment before the server's INFO is known. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+const HEADER_ROOM_BYTES = 4096;
 
 /**
  * Stores one POST's events in JetStream. All publishes are issued at once, in batch order (one
@@ -21,6 +25,7 @@ export class WebhookPublisher {
   constructor(
     private readonly jetStream: JetStreamPublisher,
     private readonly metrics: IngressMetrics,
+    private readonly nats: NatsConnectionService,
     config: ConfigService<IngressEnv, true>,
   ) {
     this.timeoutMs = config.get('PUBLISH_TIMEOUT_MS', { infer: true });
@@ -55,10 +60,17 @@ export class WebhookPublisher {
       this.metrics.observeUnroutable(reason, outcome);
       return outcome;
     };
-    return this.jetStream.publish(subject, unroutable.record, this.options(msgID, correlationId)).then(
+    const storable = storableUnroutable(unroutable, this.maxRecordBytes());
+    if (storable.omitted) this.logger.error({ subject, msgID, correlationId, bytes: storable.record.omitted?.bytes }, 'unroutable body too large for one NATS message: kept without its body');
+    return this.jetStream.publish(subject, storable.record, this.options(msgID, correlationId)).then(
       (ack) => record(ack.duplicate ? 'duplicate' : 'stored'),
       (error: Error) => record(this.failed('unroutable', subject, msgID, correlationId, error)),
     );
+  }
+
+  /** What one message may carry on this server, less room for the headers. */
+  private maxRecordBytes(): number {
+    return (this.nats.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - HEADER_ROOM_BYTES;
   }
 
   private options(msgID: string, correlationId: string): PublishOptions {

@@ -59,6 +59,8 @@ export const unroutableWebhookSchema = z.object({
   reason: z.string(),
   object: z.string().optional(),
   receivedAt: z.string(),
+  /** Absent when the body was too large for one NATS message: then `omitted` says what it was. */
   body: z.unknown(),
+  omitted: z.object({ bytes: z.number(), sha256: z.string() }).optional(),
 });
 export type UnroutableWebhook = z.infer<typeof unroutableWebhookSchema>;
