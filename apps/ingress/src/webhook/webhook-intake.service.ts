@@ -58,7 +58,7 @@ export class WebhookIntakeService {
     this.authenticate(raw, request, secret);
     const json = parseJson(raw);
     const context = this.batchContext(request);
-    await this.publisher.publish(planWebhook(json, raw, context), context.correlationId);
+    await this.publisher.publish(planWebhook(json, context), context.correlationId);
   }
 
   private authenticate(raw: Buffer, request: IncomingWebhook, secret: string): void {

@@ -3,15 +3,14 @@ import { UNROUTABLE_WEBHOOK_SUBJECT } from '@app/contracts';
 import { TokenCipher } from '@app/platform';
 import { describe, expect, it } from 'vitest';
 import { entry, pageBody, userMessage } from '../../test/webhook-fixtures.js';
-import { sha256Hex } from './event-id.js';
+import { canonicalJson, sha256Hex } from './event-id.js';
 import type { BatchContext } from './webhook-batch-parser.js';
 import { planWebhook, storableUnroutable } from './webhook-plan.js';
 
 const cipher = new TokenCipher(randomBytes(32).toString('base64'));
 const context: BatchContext = { receivedAt: new Date(0), correlationId: 'c', seal: (clear) => cipher.seal(clear) };
 const plan = (json: unknown) => {
-  const raw = Buffer.from(JSON.stringify(json));
-  return { raw, result: planWebhook(json, raw, context) };
+  return { result: planWebhook(json, context) };
 };
 
 describe('planWebhook', () => {
@@ -21,10 +20,13 @@ describe('planWebhook', () => {
     expect(result.unroutable).toBeUndefined();
   });
 
-  it('keeps another object whole under the unroutable subject, keyed by the raw body hash', () => {
-    const { raw, result } = plan({ object: 'instagram', entry: [{ id: '1', messaging: [{ one_time_notif_token: 'clear-otn' }] }] });
+  it('keeps another object whole under the unroutable subject, keyed by its content (any serialisation)', () => {
+    const body = { object: 'instagram', entry: [{ id: '1', messaging: [{ one_time_notif_token: 'clear-otn' }] }] };
+    const { result } = plan(body);
     expect(result.events).toEqual([]);
-    expect(result.unroutable).toMatchObject({ subject: UNROUTABLE_WEBHOOK_SUBJECT, msgID: sha256Hex(raw), reason: 'object' });
+    expect(result.unroutable).toMatchObject({ subject: UNROUTABLE_WEBHOOK_SUBJECT, msgID: sha256Hex(canonicalJson(body)), reason: 'object' });
+    const reordered = { entry: [{ messaging: [{ one_time_notif_token: 'clear-otn' }], id: '1' }], object: 'instagram' };
+    expect(plan(reordered).result.unroutable!.msgID).toBe(result.unroutable!.msgID);
     expect(result.unroutable!.record).toMatchObject({ reason: 'object', object: 'instagram', receivedAt: '1970-01-01T00:00:00.000Z' });
     expect(JSON.stringify(result.unroutable)).not.toContain('clear-otn');
   });

@@ -20,10 +20,9 @@ export class NotificationsSettings {
       baseDelayMs: get('OTN_RETRY_BASE_DELAY_MS'),
       maxDelayMs: get('OTN_RETRY_MAX_DELAY_MS'),
       intervalMs: get('OTN_RETRY_INTERVAL_MS'),
-      // A send that is being attempted is leased for longer than its inline attempts can take
-      // (each is bounded by the RPC timeout), so the retry loop never races a live attempt.
-      leaseMs: get('OTN_SEND_INLINE_ATTEMPTS') * (get('RPC_TIMEOUT_MS') + get('OTN_RETRY_BASE_DELAY_MS') * 8) + 10_000,
+      leaseMs: 0,
     };
+    retry.leaseMs = inlineLeaseMs(retry, get('RPC_TIMEOUT_MS'));
     return new NotificationsSettings(
       get('OTN_ENABLED_BY_DEFAULT'),
       get('OTN_SETTINGS_CACHE_MS'),
@@ -42,4 +41,16 @@ export interface RetrySettings {
   maxDelayMs: number;
   intervalMs: number;
   leaseMs: number;
+}
+
+/**
+ * A send being attempted inline is leased for longer than its inline attempts can take (each
+ * bounded by the RPC timeout, with the backoff's ceiling between them), plus 10 s, so the retry
+ * loop never races a live attempt. The backoff doubles per attempt up to its cap
+ * (delivery-outcome.ts backoffDelayMs), so the sum is taken attempt by attempt.
+ */
+export function inlineLeaseMs(retry: Pick<RetrySettings, 'inlineAttempts' | 'baseDelayMs' | 'maxDelayMs'>, rpcTimeoutMs: number): number {
+  let total = 10_000 + retry.inlineAttempts * rpcTimeoutMs;
+  for (let attempt = 1; attempt < retry.inlineAttempts; attempt++) total += Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  return total;
 }
