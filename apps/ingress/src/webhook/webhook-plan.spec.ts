@@ -9,9 +9,7 @@ import { planWebhook, storableUnroutable } from './webhook-plan.js';
 
 const cipher = new TokenCipher(randomBytes(32).toString('base64'));
 const context: BatchContext = { receivedAt: new Date(0), correlationId: 'c', seal: (clear) => cipher.seal(clear) };
-const plan = (json: unknown) => {
-  return { result: planWebhook(json, context) };
-};
+const plan = (json: unknown) => ({ result: planWebhook(json, context) });
 
 describe('planWebhook', () => {
   it('turns a page body into events only', () => {
