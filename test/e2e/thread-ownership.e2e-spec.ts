@@ -217,6 +217,18 @@ describe('thread ownership', () => {
     // app no longer controls the thread, and the refusal would hold up routing).
     const toMeta = suite.graph.calls((c) => ['pass_thread_control', 'take_thread_control'].includes(c.edge ?? '') && (c.body as { recipient?: { id?: string } }).recipient?.id === psid2);
     expect(toMeta).toEqual([]);
+
+    // The human clicks Done: Meta passes the thread back to our app, which gives it to the
+    // default app (Meta's primary receiver) and tells it.
+    await suite.user.sendEvent({
+      sender: { id: psid2 },
+      recipient: { id: PAGE_ID },
+      timestamp: Date.now(),
+      pass_thread_control: { previous_owner_app_id: Number(PAGE_INBOX_APP_ID), new_owner_app_id: 1234, metadata: 'done' },
+    });
+    const back = await sales.waitFor('handover', (e) => e.psid === psid2 && e.kind === 'pass_thread_control', 'the thread back from the inbox');
+    expect(back.event.pass_thread_control).toMatchObject({ previous_owner_app_id: PAGE_INBOX_APP_ID, new_owner_app_id: 'sales' });
+    expect(await ownerRow(psid2)).toBe('sales');
   });
 
   it('tells each bot its role when the Page is registered (app_roles)', async () => {

@@ -3,7 +3,8 @@ import { PAGE_INBOX_APP_ID, USER_INTERACTION_KINDS, type WebhookEventStored } fr
 /**
  * What Meta's own handover webhooks (to the suite's app) say about the Page Inbox:
  * - the inbox took the thread (a human replied or moved it to Main) → the inbox owns it;
- * - the inbox passed it back (a human clicked Done) → our bots get it back (idle → default).
+ * - the inbox passed it back (a human clicked Done) → null: back to our side (the caller gives
+ *   it to the default app, as Meta gives it to the primary receiver).
  * Returns the new owner, or undefined when the event says nothing about ownership.
  */
 export function ownerFromMetaHandover(envelope: WebhookEventStored, current: string | null): string | null | undefined {

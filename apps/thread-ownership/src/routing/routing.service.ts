@@ -141,8 +141,11 @@ export class RoutingService {
   private async applyOwnershipSignals(tx: ThreadTx, view: PageView, envelope: WebhookEventStored, fromStreamSeq: number): Promise<OutboxMessage[]> {
     const fromMeta = ownerFromMetaHandover(envelope, tx.thread.ownerAppId);
     if (fromMeta !== undefined) {
-      const notice = fromMeta ? 'take_thread_control' : 'pass_thread_control';
-      return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: fromMeta, notice, fromStreamSeq });
+      // "Done" in the Page Inbox returns control to the primary receiver (§2.2): our default app,
+      // told by a pass_thread_control, so it can pick the conversation up. Without one: idle.
+      const toAppId = fromMeta ?? this.defaultBot(view);
+      const notice = toAppId === PAGE_INBOX_APP_ID ? 'take_thread_control' : 'pass_thread_control';
+      return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId, notice, fromStreamSeq });
     }
     if (isInboxEcho(envelope) && tx.thread.ownerAppId !== PAGE_INBOX_APP_ID) {
       return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: PAGE_INBOX_APP_ID, notice: 'take_thread_control', fromStreamSeq });
@@ -155,6 +158,12 @@ export class RoutingService {
       return this.ownership.changeOwner(tx, view, { action: 'default', actorAppId: null, toAppId: claimant, fromStreamSeq });
     }
     return [];
+  }
+
+  /** The Page's default app, if it is a bot that may receive (subscribed). */
+  private defaultBot(view: PageView): string | null {
+    const appId = view.page.defaultOwnerAppId;
+    return appId && view.apps.some((a) => a.appId === appId && a.role === 'bot' && a.subscribed) ? appId : null;
   }
 
   /** Who gets an idle thread this event enters: an entry-point rule's app, else the default app. */
