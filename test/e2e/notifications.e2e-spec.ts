@@ -7,7 +7,7 @@ import { ErrorCode, RPC_TIMEOUT_HEADER, streamName, type RpcReply, type WebhookE
 import { ManualClock, TokenCipher } from '@app/platform';
 import { bootNotifications, type RunningNotifications } from '../../apps/notifications/test/support/boot.js';
 import { DeliverStandIn, graphError } from '../../apps/notifications/test/support/deliver-stand-in.js';
-import { messageEvent, otnOptInEvent, publishEvent, readEvent, type Thread } from '../../apps/notifications/test/support/webhook-events.js';
+import { messageEvent, otnOptInEvent, pluginOptInEvent, publishEvent, readEvent, type Thread } from '../../apps/notifications/test/support/webhook-events.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -466,6 +466,13 @@ describe('messaging window', () => {
     clock.set(new Date(at + 24 * HOUR));
     expect(await windowOf(thread)).toMatchObject({ data: { open: false, lastInteractionAt: new Date(at).toISOString() } });
     clock.set(new Date(at));
+  });
+
+  it('opens on a Send to Messenger plugin opt-in (§5.3)', async () => {
+    const thread = newThread();
+    const at = now();
+    await ingest(pluginOptInEvent(thread, at));
+    expect(await windowOf(thread)).toMatchObject({ ok: true, data: { open: true, lastInteractionAt: new Date(at).toISOString() } });
   });
 
   it('waits for the event named by minEventSeq before answering, and times out rather than answer stale', async () => {

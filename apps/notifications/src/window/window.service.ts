@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, USER_INTERACTION_KINDS, type MessagingWindow, type WebhookEventStored } from '@app/contracts';
+import { ErrorCode, opensMessagingWindow, type MessagingWindow, type WebhookEventStored } from '@app/contracts';
 import { Clock, DomainError } from '@app/platform';
 import { NotificationsSettings } from '../config/settings.js';
 import { ThreadWindowRepository, type ThreadWindowState } from './thread-window.repository.js';
@@ -17,13 +17,13 @@ export class WindowService {
     private readonly clock: Clock,
   ) {}
 
-  /** Every event of a thread advances its processed sequence; only user interactions open the window (an opt-in does not). */
+  /** Every event of a thread advances its processed sequence; only user interactions open the window (a notification opt-in does not). */
   async trackAll(events: Array<{ event: WebhookEventStored; streamSeq: number }>): Promise<void> {
     await this.repository.record(
       events.map(({ event, streamSeq }) => ({
         pageId: event.pageId,
         psid: event.psid,
-        interactionAt: USER_INTERACTION_KINDS.has(event.kind) ? new Date(event.timestamp) : null,
+        interactionAt: opensMessagingWindow(event.kind, event.event) ? new Date(event.timestamp) : null,
         eventSeq: streamSeq,
       })),
     );

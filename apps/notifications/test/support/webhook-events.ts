@@ -24,6 +24,9 @@ export const messageEvent = (thread: Thread, at: number, text = 'hello'): Webhoo
 
 export const readEvent = (thread: Thread, at: number): WebhookEventStored => envelope(thread, 'read', at, { read: { watermark: at } });
 
+/** A Send to Messenger plugin opt-in (`data-ref`): it opens the 24-hour window (§5.3). */
+export const pluginOptInEvent = (thread: Thread, at: number, ref = 'spring-sale'): WebhookEventStored => envelope(thread, 'optin', at, { optin: { ref } });
+
 /** An OTN opt-in as the ingress stores it: the token is removed from `event` and sealed. */
 export function otnOptInEvent(cipher: TokenCipher, thread: Thread, topic: string, token: string, at: number): WebhookEventStored {
   return {

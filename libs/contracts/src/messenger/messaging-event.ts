@@ -76,6 +76,18 @@ export function classifyEvent(event: Record<string, unknown>): EventKind {
 /** Kinds by which the user interacts with the Page: they open or refresh the 24-hour window (§5.3). */
 export const USER_INTERACTION_KINDS: ReadonlySet<EventKind> = new Set(['message', 'postback', 'reaction', 'referral']);
 
+/**
+ * Whether an event opens or refreshes the 24-hour window (§5.3): a user interaction, or a Send to
+ * Messenger plugin opt-in (`optin.ref` from a PSID). Opt-ins to one-time or marketing
+ * notifications (`optin.type`) do not (§3, §4); a checkbox opt-in names a `user_ref`, not a PSID.
+ */
+export function opensMessagingWindow(kind: EventKind, event: Record<string, unknown>): boolean {
+  if (USER_INTERACTION_KINDS.has(kind)) return true;
+  if (kind !== 'optin') return false;
+  const optin = event.optin as { type?: unknown; ref?: unknown; user_ref?: unknown } | undefined;
+  return optin?.type === undefined && optin?.user_ref === undefined && typeof optin?.ref === 'string';
+}
+
 /** Kinds that form the `messaging_handovers` webhook field. */
 export const HANDOVER_KINDS: ReadonlySet<EventKind> = new Set([
   'pass_thread_control',
