@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliverMessage, ErrorCode, type SendResult } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
@@ -12,12 +13,15 @@ import { SendLedgerRepository, type PendingSend, type RecordedError, type SentRe
 export type AttemptOutcome = { ok: true; result: SendResult } | { ok: false; error: DomainError; failure: DeliveryFailure };
 
 /** One delivery attempt of a reserved token, and the bookkeeping of what it means. */
+/** About 3 s in all: a PostgreSQL restart or failover, well inside the send's lease. */
+const SENT_RECORD_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500];
+
 @Injectable()
 export class SendAttempts {
   private readonly logger = new Logger(SendAttempts.name);
   /** Concurrent successes share one commit (the hot path's second write). */
   private readonly sent = new SmartBatcher<SentRecord>(async (batch) => {
-    await this.ledger.recordSentBatch(batch);
+    await this.recordSentBatch(batch);
     return batch.map(() => undefined);
   });
 
@@ -47,6 +51,23 @@ export class SendAttempts {
     await this.sent.submit({ sendId: send.id, attempts, messageId: result.message_id, recipientId: result.recipient_id ?? null, at: this.clock.now() });
     sentTotal.inc();
     return result;
+  }
+
+  /**
+   * Meta has these messages: a database away for a moment must not lose that, or the send would
+   * stay open, be tried again by the retry loop, refused by Meta (token used) and end as failed.
+   * The write is idempotent (it settles only sends still open), so trying it again is safe.
+   */
+  private async recordSentBatch(batch: SentRecord[]): Promise<void> {
+    for (const [attempt, delayMs] of [...SENT_RECORD_RETRY_DELAYS_MS, null].entries()) {
+      try {
+        return await this.ledger.recordSentBatch(batch);
+      } catch (error) {
+        if (delayMs === null) throw error;
+        this.logger.warn({ err: error, sends: batch.length, attempt: attempt + 1 }, 'delivered notifications not recorded yet; trying again');
+        await sleep(delayMs);
+      }
+    }
   }
 
   /** A final, non-transient failure: settles the token and gives the bot the typed error. */
