@@ -204,6 +204,10 @@ describe('thread ownership', () => {
     const call = await suite.graph.waitForCall((c) => c.edge === 'pass_thread_control' && (c.body as { recipient?: { id?: string } }).recipient?.id === psid);
     expect((call.body as { target_app_id?: unknown }).target_app_id).toBe(PAGE_INBOX_APP_ID);
     expect(await ownerRow(psid)).toBe(PAGE_INBOX_APP_ID);
+    // Asking the humans for the thread goes to Meta, which tells the owner (the inbox).
+    await support.suite.requestThreadControl({ pageId: PAGE_ID, psid, metadata: 'I can take it from here' });
+    const asked = await suite.graph.waitForCall((c) => c.edge === 'request_thread_control' && (c.body as { recipient?: { id?: string } }).recipient?.id === psid);
+    expect((asked.body as { metadata?: unknown }).metadata).toBe('I can take it from here');
     await suite.user.sendText(psid, 'are you human?');
     await sales.waitFor('standby', (e) => e.psid === psid && textOf(e) === 'are you human?', 'the message on standby');
 

@@ -25,7 +25,15 @@ export class MetaInboxBridge {
     }
   }
 
-  private async call(view: PageView, edge: 'pass_thread_control' | 'take_thread_control', body: Record<string, unknown>): Promise<void> {
+  /**
+   * A bot asks for a thread the Page Inbox (human agents) holds: the suite's app asks Meta, which
+   * tells the owner, the inbox (§2.5: a non-owner's request_thread_control reaches the owner).
+   */
+  async requestFromInbox(view: PageView, psid: string, metadata?: string): Promise<void> {
+    await this.call(view, 'request_thread_control', { recipient: { id: psid }, metadata });
+  }
+
+  private async call(view: PageView, edge: 'pass_thread_control' | 'take_thread_control' | 'request_thread_control', body: Record<string, unknown>): Promise<void> {
     try {
       await this.graph.threadControl(view.page.id, this.pages.accessToken(view), edge, body);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, type GetThreadOwner, type RpcResponse } from '@app/contracts';
+import { ErrorCode, PAGE_INBOX_APP_ID, type GetThreadOwner, type RpcResponse } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
 import { Clock, DomainError } from '@app/platform';
 import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
@@ -83,6 +83,8 @@ export class OwnershipService {
     const { view } = await this.pages.participant(cmd.pageId, cmd.actorAppId);
     return this.inKnownThread(cmd, view, async (tx, position) => {
       const addressee = requestAddressee(facts(tx, view), cmd.actorAppId);
+      // Human agents hear of it through Meta; a bot through its own handover event (below).
+      if (addressee === PAGE_INBOX_APP_ID) await this.inbox.requestFromInbox(view, tx.thread.psid, cmd.metadata);
       const now = this.clock.now();
       await tx.audit({ ...auditBase(tx, now), streamSeq: tx.thread.ownerSinceSeq, action: 'request', actorAppId: cmd.actorAppId, fromAppId: tx.thread.ownerAppId, toAppId: cmd.actorAppId, metadata: cmd.metadata ?? null });
       const body = { requested_owner_app_id: cmd.actorAppId, metadata: cmd.metadata ?? null };
