@@ -173,7 +173,10 @@ export class OwnershipService {
     const streamSeq = c.fromStreamSeq ?? (await this.positions.current());
     Object.assign(tx.thread, {
       ownerAppId: c.toAppId,
-      ownerSinceSeq: Math.max(streamSeq, tx.thread.ownerSinceSeq),
+      // Never before an event already routed (lastEventSeq): the position of a command is read
+      // before the lock, and events routed meanwhile went to the previous owner; a redelivery of
+      // one of them must go there again.
+      ownerSinceSeq: Math.max(streamSeq, tx.thread.ownerSinceSeq, tx.thread.lastEventSeq),
       ownerSince: c.toAppId ? now : null,
       lastActivityAt: now,
       expiresAt: c.toAppId ? this.expiryFrom(now) : null,
