@@ -1,18 +1,10 @@
-import { ErrorCode, RpcError, type SendResult } from '@app/contracts';
+import { ErrorCode, type SendResult } from '@app/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
 import { PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';
 import { waitFor } from '../support/wait-for.js';
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return error instanceof RpcError ? error.code : String(error);
-  }
-};
+import { codeOf } from '../support/rpc-code.js';
 
 /**
  * `message.send` with an idempotency key goes out once: a redelivered event's replies (the SDK's

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot } from '../support/recording-bot.js';
 import { APP_SECRET, PAGE_ID, PAGE_TOKEN, startSuite, type RunningSuite } from '../support/suite.js';
+import { codeOf } from '../support/rpc-code.js';
 
 type Body = Record<string, any>;
 
@@ -11,15 +12,6 @@ type Body = Record<string, any>;
 const REDIRECT_URI = 'http://orchestrator.invalid/onboarding/callback';
 const SECOND_PAGE = '1000002';
 const SUBSCRIBED_FIELDS = 'messages,messaging_postbacks,messaging_optins,messaging_referrals,messaging_handovers,standby,message_echoes,message_reads,message_deliveries,message_reactions';
-
-const codeOf = async (promise: Promise<unknown>): Promise<string> => {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return error instanceof RpcError ? error.code : String(error);
-  }
-};
 
 /**
  * Issue 7: installing the app on Pages with Facebook Login (against the emulated dialog and

@@ -1,21 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ErrorCode, PAGE_INBOX_APP_ID, RpcError, streamName, THREAD_OWNER_CHANGED_SUBJECT, threadOwnerChangedSchema, threadPartition, webhookEventStoredSchema, type ThreadOwnerChanged } from '@app/contracts';
+import { ErrorCode, PAGE_INBOX_APP_ID, streamName, THREAD_OWNER_CHANGED_SUBJECT, threadOwnerChangedSchema, threadPartition, webhookEventStoredSchema, type ThreadOwnerChanged } from '@app/contracts';
 import { counter, ManualClock } from '@app/platform';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
 import { PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';
 import { waitFor } from '../support/wait-for.js';
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'no error';
-  } catch (error) {
-    return error instanceof RpcError ? error.code : String(error);
-  }
-};
+import { codeOf } from '../support/rpc-code.js';
 
 /**
  * Issue 4: the handover protocol under real NATS and PostgreSQL, with two replicas of the
