@@ -7,7 +7,7 @@ import { ErrorCode, RPC_TIMEOUT_HEADER, streamName, type RpcReply, type WebhookE
 import { ManualClock, TokenCipher } from '@app/platform';
 import { bootNotifications, type RunningNotifications } from '../../apps/notifications/test/support/boot.js';
 import { DeliverStandIn, graphError } from '../../apps/notifications/test/support/deliver-stand-in.js';
-import { messageEvent, otnOptInEvent, pluginOptInEvent, publishEvent, readEvent, type Thread } from '../../apps/notifications/test/support/webhook-events.js';
+import { messageEvent, otnOptInEvent, pluginOptInEvent, publishEvent, reactionEvent, readEvent, type Thread } from '../../apps/notifications/test/support/webhook-events.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -466,6 +466,20 @@ describe('messaging window', () => {
     clock.set(new Date(at + 24 * HOUR));
     expect(await windowOf(thread)).toMatchObject({ data: { open: false, lastInteractionAt: new Date(at).toISOString() } });
     clock.set(new Date(at));
+  });
+
+  it('refreshes the standard window on a reaction, but runs HUMAN_AGENT from the last message (§5.2)', async () => {
+    const thread = newThread();
+    const said = now();
+    await ingest(messageEvent(thread, said));
+    const reacted = said + 3 * 24 * HOUR;
+    await ingest(reactionEvent(thread, reacted));
+    clock.set(new Date(reacted));
+    expect(await windowOf(thread)).toMatchObject({
+      ok: true,
+      data: { open: true, standardUntil: new Date(reacted + 24 * HOUR).toISOString(), humanAgentUntil: new Date(said + 7 * 24 * HOUR).toISOString() },
+    });
+    clock.set(new Date(said));
   });
 
   it('opens on a Send to Messenger plugin opt-in (§5.3)', async () => {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 export interface ThreadWindowState {
   lastInteractionAt: Date | null;
+  lastMessageAt: Date | null;
   lastEventSeq: number;
 }
 
@@ -11,6 +12,8 @@ export interface WindowUpdate {
   pageId: string;
   psid: string;
   interactionAt: Date | null;
+  /** Set for a user message (the HUMAN_AGENT allowance runs from it), null otherwise. */
+  messageAt: Date | null;
   eventSeq: number;
 }
 
@@ -20,18 +23,19 @@ export interface WindowUpdate {
  * Prepared once per connection and written for many threads at a time.
  */
 const RECORD_WINDOWS = new PreparedStatement(
-  'notifications_record_windows_v1',
-  `INSERT INTO notifications.thread_windows AS w (page_id, psid, last_interaction_at, last_event_seq)
-   SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::bigint[])
+  'notifications_record_windows_v2',
+  `INSERT INTO notifications.thread_windows AS w (page_id, psid, last_interaction_at, last_event_seq, last_message_at)
+   SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::bigint[], $5::timestamptz[])
    ON CONFLICT (page_id, psid) DO UPDATE SET
      last_interaction_at = GREATEST(w.last_interaction_at, EXCLUDED.last_interaction_at),
+     last_message_at = GREATEST(w.last_message_at, EXCLUDED.last_message_at),
      last_event_seq = GREATEST(w.last_event_seq, EXCLUDED.last_event_seq),
      updated_at = now()`,
 );
 
-const FIND_WINDOW = new PreparedStatement<{ last_interaction_at: Date | null; last_event_seq: string }>(
-  'notifications_find_window_v1',
-  'SELECT last_interaction_at, last_event_seq FROM notifications.thread_windows WHERE page_id = $1 AND psid = $2',
+const FIND_WINDOW = new PreparedStatement<{ last_interaction_at: Date | null; last_message_at: Date | null; last_event_seq: string }>(
+  'notifications_find_window_v2',
+  'SELECT last_interaction_at, last_message_at, last_event_seq FROM notifications.thread_windows WHERE page_id = $1 AND psid = $2',
 );
 
 @Injectable()
@@ -47,12 +51,13 @@ export class ThreadWindowRepository {
       rows.map((r) => r.psid),
       rows.map((r) => r.interactionAt),
       rows.map((r) => r.eventSeq),
+      rows.map((r) => r.messageAt),
     ]);
   }
 
   async find(pageId: string, psid: string): Promise<ThreadWindowState | undefined> {
     const [row] = await FIND_WINDOW.run(this.dataSource, [pageId, psid]);
-    return row && { lastInteractionAt: row.last_interaction_at, lastEventSeq: Number(row.last_event_seq) };
+    return row && { lastInteractionAt: row.last_interaction_at, lastMessageAt: row.last_message_at, lastEventSeq: Number(row.last_event_seq) };
   }
 }
 
@@ -62,7 +67,12 @@ export function mergeByThread(batch: WindowUpdate[]): WindowUpdate[] {
   for (const update of batch) {
     const key = `${update.pageId}\u0000${update.psid}`;
     const held = merged.get(key);
-    merged.set(key, held ? { ...held, interactionAt: later(held.interactionAt, update.interactionAt), eventSeq: Math.max(held.eventSeq, update.eventSeq) } : update);
+    merged.set(
+      key,
+      held
+        ? { ...held, interactionAt: later(held.interactionAt, update.interactionAt), messageAt: later(held.messageAt, update.messageAt), eventSeq: Math.max(held.eventSeq, update.eventSeq) }
+        : update,
+    );
   }
   return [...merged.values()];
 }

@@ -23,4 +23,13 @@ describe('messaging window', () => {
     expect(messagingWindow(last, at(STANDARD_WINDOW_MS)).open).toBe(false);
     expect(messagingWindow(last, at(HUMAN_AGENT_WINDOW_MS)).humanAgentUntil).toBe('2026-06-08T08:00:00.000Z');
   });
+
+  it('runs the HUMAN_AGENT allowance from the last message, not from a later reaction or postback (§5.2)', () => {
+    const reaction = at(3 * 24 * 60 * 60 * 1000);
+    const window = messagingWindow(reaction, reaction, last);
+    expect(window.open).toBe(true);
+    expect(window.standardUntil).toBe(new Date(reaction.getTime() + STANDARD_WINDOW_MS).toISOString());
+    expect(window.humanAgentUntil).toBe('2026-06-08T08:00:00.000Z');
+    expect(messagingWindow(reaction, reaction, null).humanAgentUntil).toBeNull();
+  });
 });

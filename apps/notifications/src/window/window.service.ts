@@ -24,6 +24,7 @@ export class WindowService {
         pageId: event.pageId,
         psid: event.psid,
         interactionAt: opensMessagingWindow(event.kind, event.event) ? new Date(event.timestamp) : null,
+        messageAt: event.kind === 'message' ? new Date(event.timestamp) : null,
         eventSeq: streamSeq,
       })),
     );
@@ -31,7 +32,7 @@ export class WindowService {
 
   async status(pageId: string, psid: string, minEventSeq?: number): Promise<MessagingWindow> {
     const state = await this.stateAtLeast(pageId, psid, minEventSeq ?? 0);
-    return messagingWindow(state?.lastInteractionAt ?? null, this.clock.now());
+    return messagingWindow(state?.lastInteractionAt ?? null, this.clock.now(), state?.lastMessageAt ?? null);
   }
 
   /**

@@ -22,6 +22,9 @@ const envelope = (thread: Thread, kind: WebhookEventStored['kind'], at: number, 
 export const messageEvent = (thread: Thread, at: number, text = 'hello'): WebhookEventStored =>
   envelope(thread, 'message', at, { message: { mid: `m_${randomUUID()}`, text } });
 
+export const reactionEvent = (thread: Thread, at: number): WebhookEventStored =>
+  envelope(thread, 'reaction', at, { reaction: { mid: `m_${randomUUID()}`, action: 'react', emoji: '\u2764' } });
+
 export const readEvent = (thread: Thread, at: number): WebhookEventStored => envelope(thread, 'read', at, { read: { watermark: at } });
 
 /** A Send to Messenger plugin opt-in (`data-ref`): it opens the 24-hour window (§5.3). */

@@ -16,7 +16,7 @@ export const GetMessagingWindow = defineRpc({
     lastInteractionAt: z.string().nullable(),
     /** End of the standard 24-hour window (null: never opened). */
     standardUntil: z.string().nullable(),
-    /** End of the 7-day HUMAN_AGENT allowance. */
+    /** End of the 7-day HUMAN_AGENT allowance, from the user's last message (null: none yet). */
     humanAgentUntil: z.string().nullable(),
   }),
 });
