@@ -70,6 +70,9 @@ describe('thread ownership', () => {
     expect(await codeOf(support.suite.releaseThreadControl(base))).toBe(ErrorCode.NotThreadOwner);
     expect(await codeOf(sales.suite.requestThreadControl(base))).toBe(ErrorCode.NotAllowed);
     expect(await codeOf(sales.suite.call({ operation: 'thread.pass', scope: 'bot', request: (await import('zod')).z.any(), response: (await import('zod')).z.any() }, { pageId: 'x' }))).toBe(ErrorCode.InvalidPayload);
+    // An error on a route that answers text (the NATS config) is still a JSON error with its status.
+    const unconfigured = await suite.admin('GET', '/access/nats-config');
+    expect(unconfigured).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NotAllowed } } });
     // NUL cannot be stored by PostgreSQL: refused at the edge, not failed on the way to the database.
     expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'support', metadata: 'a\u0000b' }))).toBe(ErrorCode.InvalidPayload);
     expect(await codeOf(sales.suite.send({ ...base, message: { text: 'a\u0000b' } }))).toBe(ErrorCode.InvalidPayload);

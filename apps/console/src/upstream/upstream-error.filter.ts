@@ -10,6 +10,6 @@ import { UpstreamError } from './upstream-http.js';
 export class UpstreamErrorFilter implements ExceptionFilter {
   catch(error: UpstreamError, host: ArgumentsHost): void {
     const status = (error.status >= 400 && error.status < 500) || error.status === 501 ? error.status : error.code === 'TIMEOUT' ? 504 : 502;
-    void host.switchToHttp().getResponse<FastifyReply>().status(status).send({ error: { code: error.code, message: `${error.service}: ${error.message}` } });
+    void host.switchToHttp().getResponse<FastifyReply>().status(status).type('application/json; charset=utf-8').send({ error: { code: error.code, message: `${error.service}: ${error.message}` } });
   }
 }

@@ -18,7 +18,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (host.getType() === 'rpc') return throwError(() => this.rpcBody(error));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.httpAnswer(error);
-    void reply.status(status).send({ error: body });
+    // JSON whatever content type the route declared (text/html fragments, text/plain challenges): Fastify
+    // refuses to send an object under another type, and the error would become a 500.
+    void reply.status(status).type('application/json; charset=utf-8').send({ error: body });
   }
 
   private rpcBody(error: unknown): ErrorBody {
