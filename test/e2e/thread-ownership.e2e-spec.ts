@@ -70,6 +70,11 @@ describe('thread ownership', () => {
     expect(await codeOf(support.suite.releaseThreadControl(base))).toBe(ErrorCode.NotThreadOwner);
     expect(await codeOf(sales.suite.requestThreadControl(base))).toBe(ErrorCode.NotAllowed);
     expect(await codeOf(sales.suite.call({ operation: 'thread.pass', scope: 'bot', request: (await import('zod')).z.any(), response: (await import('zod')).z.any() }, { pageId: 'x' }))).toBe(ErrorCode.InvalidPayload);
+    // The admin API refuses a Page whose apps contradict themselves, before the database sees them.
+    const register = (apps: unknown[]) => suite.admin('PUT', '/pages/1000999', { accessToken: 'page-token-x', apps });
+    expect(await register([{ appId: 'sales' }, { appId: 'sales' }])).toMatchObject({ status: 400, body: { error: { code: ErrorCode.InvalidPayload } } });
+    expect(await register([{ appId: 'sales', role: 'inbox' }])).toMatchObject({ status: 400, body: { error: { code: ErrorCode.InvalidPayload } } });
+    expect(await register([{ appId: PAGE_INBOX_APP_ID, role: 'bot' }])).toMatchObject({ status: 400, body: { error: { code: ErrorCode.InvalidPayload } } });
     // An error on a route that answers text (the NATS config) is still a JSON error with its status.
     const unconfigured = await suite.admin('GET', '/access/nats-config');
     expect(unconfigured).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NotAllowed } } });

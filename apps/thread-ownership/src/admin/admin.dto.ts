@@ -1,4 +1,4 @@
-import { appIdSchema, pageIdSchema } from '@app/contracts';
+import { appIdSchema, PAGE_INBOX_APP_ID, pageIdSchema } from '@app/contracts';
 import { z } from 'zod';
 import { routingRuleSchema } from '../routing/routing-rules.js';
 
@@ -7,7 +7,14 @@ export const registerPageSchema = z.object({
   accessToken: z.string().min(1),
   defaultOwnerAppId: appIdSchema.nullable().optional(),
   routingRules: z.array(routingRuleSchema).max(100).optional(),
-  apps: z.array(z.object({ appId: appIdSchema, role: z.enum(['bot', 'inbox']).optional(), canTake: z.boolean().optional(), subscribed: z.boolean().optional() })).max(50),
+  apps: z
+    .array(z.object({ appId: appIdSchema, role: z.enum(['bot', 'inbox']).optional(), canTake: z.boolean().optional(), subscribed: z.boolean().optional() }))
+    .max(50)
+    .refine((apps) => new Set(apps.map((a) => a.appId)).size === apps.length, 'each app may be listed once')
+    // The Page Inbox is Meta's app for human agents: it is the inbox, and nothing else is.
+    .refine((apps) => apps.every((a) => a.role === undefined || (a.role === 'inbox') === (a.appId === PAGE_INBOX_APP_ID)), {
+      message: `role "inbox" is the Page Inbox's (app id ${PAGE_INBOX_APP_ID}) and only its`,
+    }),
 });
 export type RegisterPageDto = z.infer<typeof registerPageSchema>;
 
