@@ -13,6 +13,13 @@ function documentedKeys(): Set<string> {
   return new Set(text.split('\n').map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1]).filter((key): key is string => key !== undefined));
 }
 
+/** `KEY=value` of .env.example, the value without its trailing comment. */
+function documentedValues(): Record<string, string> {
+  const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+  const entries = text.split('\n').map((line) => /^([A-Z][A-Z0-9_]*)=(\S*)/.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+  return Object.fromEntries(entries.map((m) => [m[1], m[2]]));
+}
+
 /** The variables a reader function looks up, found by handing it an environment that records reads. */
 function keysRead(read: (env: NodeJS.ProcessEnv) => unknown): string[] {
   const seen = new Set<string>();
@@ -40,5 +47,17 @@ describe('.env.example', () => {
   it.each(Object.entries(services))('documents every variable %s reads', (_service, keys) => {
     expect(keys.length).toBeGreaterThan(1);
     expect(keys.filter((key) => !documented.has(key))).toEqual([]);
+  });
+
+  // Copying the example file must not boot with its public placeholder credentials.
+  it.each([
+    ['ingress', ingressEnvSchema, ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'TOKEN_ENCRYPTION_KEY']],
+    ['thread-ownership', threadOwnershipEnvSchema, ['ADMIN_API_TOKEN', 'META_APP_SECRET', 'TOKEN_ENCRYPTION_KEY']],
+    ['notifications', notificationsEnvSchema, ['ADMIN_API_TOKEN', 'TOKEN_ENCRYPTION_KEY']],
+    ['console', consoleEnvSchema, ['ADMIN_API_TOKEN', 'CONSOLE_PASSWORD', 'CONSOLE_SESSION_SECRET']],
+  ] as const)('%s refuses its placeholder secrets at boot', (_service, schema, secrets) => {
+    const parsed = schema.safeParse(documentedValues());
+    const refused = parsed.success ? [] : parsed.error.issues.map((issue) => String(issue.path[0]));
+    expect([...new Set(refused)].sort()).toEqual([...secrets].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { baseEnvShape, databaseEnvShape, portSchema } from '@app/platform';
+import { baseEnvShape, databaseEnvShape, portSchema, secretSchema } from '@app/platform';
 import { z } from 'zod';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -9,9 +9,9 @@ export const consoleEnvSchema = z.object({
   ...databaseEnvShape,
   CONSOLE_PORT: portSchema.default(3003),
   /** The operators' password (login form); compared in constant time. */
-  CONSOLE_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+  CONSOLE_PASSWORD: secretSchema(8),
   /** Signs the session cookie (HMAC-SHA256). Changing it logs every operator out. */
-  CONSOLE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
+  CONSOLE_SESSION_SECRET: secretSchema(32, 'must be at least 32 characters (openssl rand -base64 32)'),
   CONSOLE_SESSION_TTL_MS: z.coerce.number().int().min(60_000).max(30 * 24 * HOUR_MS).default(12 * HOUR_MS),
   /** Mark the cookie `Secure` (set true when the console is served over HTTPS). */
   CONSOLE_COOKIE_SECURE: z.stringbool().default(false),
@@ -20,7 +20,7 @@ export const consoleEnvSchema = z.object({
   /** The notifications HTTP API (one-time notification token inventory, settings). */
   NOTIFICATIONS_URL: z.string().url().default('http://127.0.0.1:3002'),
   /** Bearer token of the thread-ownership admin API. */
-  ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  ADMIN_API_TOKEN: secretSchema(16),
   /** Timeout of each call the console makes to the other services. */
   CONSOLE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
 });

@@ -1,5 +1,5 @@
 import { appIdSchema } from '@app/contracts';
-import { baseEnvShape, encryptionEnvShape, portSchema } from '@app/platform';
+import { baseEnvShape, encryptionEnvShape, portSchema, secretSchema } from '@app/platform';
 import { z } from 'zod';
 
 const MIB = 1024 * 1024;
@@ -36,10 +36,10 @@ export const ingressEnvSchema = z.object({
   ...encryptionEnvShape,
   INGRESS_PORT: portSchema.default(3000),
   /** Secret of the app whose webhook is the plain `/webhook` path. */
-  META_APP_SECRET: z.string().min(1),
+  META_APP_SECRET: secretSchema(1, 'must be set'),
   /** Secrets of further apps, served on `/webhook/:appId`. */
   META_APP_SECRETS: appSecretsSchema.default(new Map()),
-  META_VERIFY_TOKEN: z.string().min(1),
+  META_VERIFY_TOKEN: secretSchema(1, 'must be set'),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * MIB).default(MIB),
   /** Legacy `X-Hub-Signature` (HMAC-SHA1): off unless an operator knows they need it. */
   ACCEPT_SHA1_SIGNATURE: z.stringbool().default(false),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvShape, databaseEnvShape, encryptionEnvShape, portSchema } from '@app/platform';
+import { baseEnvShape, databaseEnvShape, encryptionEnvShape, portSchema, secretSchema } from '@app/platform';
 
 const ms = (min: number) => z.coerce.number().int().min(min);
 const HOUR_MS = 60 * 60 * 1000;
@@ -11,7 +11,7 @@ export const notificationsEnvSchema = z.object({
   ...encryptionEnvShape,
   NOTIFICATIONS_PORT: portSchema.default(3002),
   /** Bearer token of the HTTP admin API (OTN settings, token inventory); the same one as thread-ownership's. */
-  ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  ADMIN_API_TOKEN: secretSchema(16),
   /**
    * Connections per replica. Each notify commits twice (reserve, outcome) and a commit waits for
    * the WAL flush, so throughput is roughly connections × commits-per-flush: more than the

@@ -1,4 +1,4 @@
-import { baseEnvShape, databaseEnvShape, encryptionEnvShape, graphEnvShape, portSchema } from '@app/platform';
+import { baseEnvShape, databaseEnvShape, encryptionEnvShape, graphEnvShape, portSchema, secretSchema } from '@app/platform';
 import { z } from 'zod';
 import { accessEnvShape } from '../access/access-env.js';
 import { deliveryHealthEnvShape } from '../delivery-health/delivery-health-env.js';
@@ -29,6 +29,6 @@ export const threadOwnershipEnvSchema = z.object({
    */
   SENT_MESSAGE_RETENTION_MS: ms(7 * 24 * 60 * 60 * 1000),
   /** Bearer token for the HTTP admin API (pages, apps, operator actions). */
-  ADMIN_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  ADMIN_API_TOKEN: secretSchema(16),
 }).superRefine(checkOnboardingEnv);
 export type ThreadOwnershipEnv = z.infer<typeof threadOwnershipEnvSchema>;

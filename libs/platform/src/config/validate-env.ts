@@ -14,6 +14,19 @@ export function validateEnv<S extends z.ZodType>(schema: S) {
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** `.env.example`'s placeholders: "replace-with-…" and "REPLACE_ME…". */
+const PLACEHOLDER = /^replace[-_ ]?(me|with)/i;
+
+/**
+ * A secret the operator must choose: at least `min` characters, and not `.env.example`'s
+ * placeholder, which is public (a copied example file would boot with known credentials).
+ */
+export const secretSchema = (min: number, hint = `must be at least ${min} characters`) =>
+  z
+    .string()
+    .min(min, hint)
+    .refine((value) => !PLACEHOLDER.test(value), 'is still the placeholder from .env.example: set your own secret value');
 /** Subject prefix: one NATS token (no dots), so `<prefix>.rpc.<appId>.…` keeps fixed positions. */
 export const subjectPrefixSchema = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'lowercase letters, digits, "_" or "-" (one NATS token)');
 const encryptionKey = z
@@ -39,6 +52,6 @@ export const encryptionEnvShape = { TOKEN_ENCRYPTION_KEY: encryptionKey };
 export const graphEnvShape = {
   GRAPH_API_URL: z.string().url().default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v23.0'),
-  META_APP_SECRET: z.string().min(1),
+  META_APP_SECRET: secretSchema(1, 'must be set'),
 };
 export const portSchema = port;
