@@ -117,6 +117,24 @@ describe('bot SDK', () => {
     expect(info.num_redelivered).toBe(0);
   });
 
+  it("handles each event of a busy thread once: events queued behind their thread's earlier ones do not run out their ack wait", async () => {
+    const handled: string[] = [];
+    const bot = await connectBot('slowpoke', { ackWaitMs: 1000 });
+    bot.onMessaging(async (event) => {
+      await sleep(300);
+      handled.push(event.idempotencyKey);
+    });
+    await bot.start();
+    const keys: string[] = [];
+    for (let i = 0; i < 8; i++) keys.push(await publish('slowpoke', '8100'));
+
+    await waitFor(() => (handled.length >= keys.length ? true : undefined), 'all 8 events of the thread', 20_000);
+    await sleep(1500); // a copy redelivered after the ack wait would be handled now
+    expect(handled).toEqual(keys); // once each, in order (2.4 s of handling against a 1 s ack wait)
+    const info = await jsm.consumers.info(stream, botConsumerName('slowpoke'));
+    expect(info.num_redelivered).toBe(0);
+  });
+
   it('fails start() with a clear message, after consumerWaitMs, when there is nothing to bind to', async () => {
     const lonely = await connectBot('lonely', { prefix: `${prefix}x`, consumerWaitMs: 800 });
     const started = Date.now();

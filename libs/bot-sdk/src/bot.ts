@@ -187,13 +187,29 @@ export class Bot {
     for await (const message of messages) {
       const key = threadKey(message);
       // A thread already running here takes its next event in turn (no extra concurrency).
-      while (!this.closing && !this.queue.has(key) && this.queue.size >= this.options.concurrency) await Promise.race([this.queue.idle(), pause(5)]);
+      while (!this.closing && !this.queue.has(key) && this.queue.size >= this.options.concurrency) await Promise.race([this.queue.nextSettled(), pause(100)]);
       if (this.closing && !this.queue.has(key)) {
         message.nak(); // not started: another replica takes it now rather than after the ack wait
         continue;
       }
-      void this.queue.run(key, () => this.handle(message)).catch(() => undefined);
+      // Waiting behind its thread's earlier events, it would run out its ack wait and come back
+      // as a second copy (and so on): tell the server it is in hand until its turn comes.
+      const keepAlive = this.queue.has(key) ? this.keepInHand(message) : undefined;
+      void this.queue
+        .run(key, () => {
+          clearInterval(keepAlive);
+          return this.handle(message);
+        })
+        .catch(() => undefined);
     }
+  }
+
+  /** Resets the event's ack timer every half ack wait (JetStream "working") until cleared. */
+  private keepInHand(message: JsMsg): NodeJS.Timeout {
+    const everyMs = this.ackWaitMs > 0 ? Math.max(250, Math.floor(this.ackWaitMs / 2)) : 5000;
+    const timer = setInterval(() => message.working(), everyMs);
+    timer.unref();
+    return timer;
   }
 
   private async handle(message: JsMsg): Promise<void> {

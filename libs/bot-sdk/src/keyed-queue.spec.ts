@@ -40,4 +40,22 @@ describe('KeyedQueue', () => {
     await queue.idle();
     expect(queue.size).toBe(0);
   });
+
+  it('tells waiters when any task settles, once per settled task', async () => {
+    const queue = new KeyedQueue();
+    let woken = 0;
+    const waiter = queue.nextSettled().then(() => woken++);
+    const slow = queue.run('a', () => tick(30));
+    await queue.run('b', async () => undefined);
+    await waiter;
+    expect(woken).toBe(1);
+    const next = queue.nextSettled();
+    let settledAgain = false;
+    void next.then(() => (settledAgain = true));
+    await tick(0);
+    expect(settledAgain).toBe(false); // a fresh promise: the earlier settle does not count
+    await slow;
+    await next;
+    expect(settledAgain).toBe(true);
+  });
 });

@@ -4,6 +4,8 @@
  */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
+  /** Resolved (and replaced) whenever a task settles: one promise for all waiters, no polling. */
+  private settled = signal();
 
   get size(): number {
     return this.tails.size;
@@ -19,13 +21,27 @@ export class KeyedQueue {
     const next = previous.then(task, task);
     const tail = next.catch(() => undefined).finally(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
+      this.settled.resolve();
+      this.settled = signal();
     });
     this.tails.set(key, tail);
     return next;
+  }
+
+  /** Resolves when the next task (any key) settles: a slot may have come free. */
+  nextSettled(): Promise<void> {
+    return this.settled.promise;
   }
 
   /** Resolves when every queued task has settled. */
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.allSettled([...this.tails.values()]);
   }
+}
+
+/** A promise with its resolve function (Promise.withResolvers needs Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
