@@ -45,7 +45,7 @@ describe('KeyedQueue', () => {
     const queue = new KeyedQueue();
     let woken = 0;
     const waiter = queue.nextSettled().then(() => woken++);
-    const slow = queue.run('a', () => tick(30));
+    const slow = queue.run('a', async () => void (await tick(30)));
     await queue.run('b', async () => undefined);
     await waiter;
     expect(woken).toBe(1);

@@ -10,8 +10,13 @@ import { PlainJsonReplySerializer, PlainJsonRequestDeserializer } from './plain-
  * - plain JSON on the wire (see plain-json.codec.ts).
  * All replicas of a service share one queue group, so each request is answered once.
  */
+/** How long close() waits for requests being handled to answer before closing anyway. */
+const IN_FLIGHT_GRACE_MS = 10_000;
+
 export class NatsRpcServer extends ServerNats {
   private readonly ownSubscriptions: Subscription[] = [];
+  /** Requests being handled: close() lets them answer before the connection goes. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly messaging: MessagingOptions) {
     super({
@@ -30,18 +35,33 @@ export class NatsRpcServer extends ServerNats {
   override bindEvents(client: NatsConnection): void {
     for (const [pattern, handler] of this.messageHandlers) {
       const queue = (handler.extras?.queue as string | undefined) ?? this.messaging.service;
+      const handle = this.getMessageHandler(pattern).bind(this) as (...args: unknown[]) => unknown;
       const subscription = client.subscribe(`${this.messaging.prefix}.${pattern}`, {
         queue,
-        callback: this.getMessageHandler(pattern).bind(this) as never,
+        callback: ((...args: unknown[]) => this.track(handle(...args))) as never,
       });
       this.ownSubscriptions.push(subscription);
     }
   }
 
-  /** Stop taking requests, let queued ones finish, then close. */
+  /**
+   * Stop taking requests, let the ones being handled answer (at most IN_FLIGHT_GRACE_MS), then
+   * close. Draining a subscription does not wait for its async handlers: without this their
+   * replies met a closed connection, and callers timed out on requests that had taken effect.
+   */
   override async close(): Promise<void> {
     await Promise.allSettled(this.ownSubscriptions.map((s) => s.drain()));
     this.ownSubscriptions.length = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, IN_FLIGHT_GRACE_MS)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    clearTimeout(timer);
     await super.close();
+  }
+
+  private track(result: unknown): void {
+    if (!(result instanceof Promise)) return;
+    const settled = result.catch(() => undefined).finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
   }
 }
