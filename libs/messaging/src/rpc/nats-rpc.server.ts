@@ -17,6 +17,8 @@ export class NatsRpcServer extends ServerNats {
   private readonly ownSubscriptions: Subscription[] = [];
   /** Requests being handled: close() lets them answer before the connection goes. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The connection Nest handed to bindEvents (its own field is private). */
+  private connection?: NatsConnection;
 
   constructor(private readonly messaging: MessagingOptions) {
     super({
@@ -33,6 +35,7 @@ export class NatsRpcServer extends ServerNats {
   }
 
   override bindEvents(client: NatsConnection): void {
+    this.connection = client;
     for (const [pattern, handler] of this.messageHandlers) {
       const queue = (handler.extras?.queue as string | undefined) ?? this.messaging.service;
       const handle = this.getMessageHandler(pattern).bind(this) as (...args: unknown[]) => unknown;
@@ -56,6 +59,10 @@ export class NatsRpcServer extends ServerNats {
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, IN_FLIGHT_GRACE_MS)));
     await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
     clearTimeout(timer);
+    // Nest publishes a reply on the next tick after the handler, into nats.js' write buffer:
+    // flushed (a round trip to the server) before the connection closes, or it is lost.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.connection?.flush().catch(() => undefined);
     await super.close();
   }
 
