@@ -126,7 +126,10 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
       await this.linger(stop);
       const batch = this.pending.splice(0, this.spec.maxBatch);
       const done = await this.handleUntilDone(batch, stop);
-      if (!done) return; // stopped: the unacked rest is redelivered to the next leader
+      // Stopped (also while the batch was being handled): the unacked rest is redelivered to the
+      // next leader. A late ack is never sent: the next leader may have recreated the durable,
+      // and this ack's sequences would move the new durable's ack floor (handlers are idempotent).
+      if (!done || stop.aborted) return;
       const last = batch[batch.length - 1] as JsMsg;
       this.lastAcked = last.seq;
       this.nats.writes.defer(() => last.ack());
