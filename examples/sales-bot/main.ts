@@ -55,3 +55,5 @@ process.on('SIGUSR2', () => {
 await bot.start();
 log(`listening (Page Inbox app id ${PAGE_INBOX_APP_ID}; errors arrive as RpcError, e.g. ${ErrorCode.NotThreadOwner})`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.close().then(() => process.exit(0)));
+// Stopped by itself (connection closed for good): exit, so the supervisor starts the bot again.
+void bot.stopped.then((reason) => reason && process.exit(1));

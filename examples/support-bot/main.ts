@@ -40,3 +40,5 @@ bot.onStandby((event) => log(`standby (${event.kind}) for ${event.psid}, owner $
 await bot.start();
 log('listening');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.close().then(() => process.exit(0)));
+// Stopped by itself (connection closed for good): exit, so the supervisor starts the bot again.
+void bot.stopped.then((reason) => reason && process.exit(1));

@@ -135,6 +135,21 @@ describe('bot SDK', () => {
     expect(info.num_redelivered).toBe(0);
   });
 
+  it('says when it stopped receiving by itself (the connection closed for good), and that close() was a clean stop', async () => {
+    const orphan = await connectBot('orphan');
+    orphan.onMessaging(() => undefined);
+    await orphan.start();
+    await (orphan as unknown as { nc: NatsConnection }).nc.close(); // as after the server refused it for good
+    const reason = await Promise.race([orphan.stopped, sleep(5000).then(() => 'still waiting')]);
+    expect(reason).toBeInstanceOf(Error);
+
+    const clean = await connectBot('clean-stop');
+    clean.onMessaging(() => undefined);
+    await clean.start();
+    await clean.close();
+    expect(await clean.stopped).toBeUndefined();
+  });
+
   it('fails start() with a clear message, after consumerWaitMs, when there is nothing to bind to', async () => {
     const lonely = await connectBot('lonely', { prefix: `${prefix}x`, consumerWaitMs: 800 });
     const started = Date.now();

@@ -42,6 +42,8 @@ export class Bot {
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private closing = false;
+  private hasStopped = false;
+  private readonly stoppedSignal: { promise: Promise<Error | undefined>; resolve: (reason: Error | undefined) => void };
   /** The consumer's ack wait: a handler running longer has its event redelivered meanwhile. */
   private ackWaitMs = 0;
 
@@ -50,7 +52,21 @@ export class Bot {
     private readonly nc: NatsConnection,
   ) {
     this.suite = new SuiteClient(nc, options.prefix, options.appId, options.requestTimeoutMs);
+    let resolve!: (reason: Error | undefined) => void;
+    this.stoppedSignal = { promise: new Promise((r) => (resolve = r)), resolve };
     void this.watchErrors();
+    void nc.closed().then((error) => {
+      if (!this.closing) this.stop(error ?? new Error('the NATS connection closed'));
+    });
+  }
+
+  /**
+   * Resolves when the bot has stopped receiving: with undefined after close(), with the reason
+   * when it stopped by itself (the connection closed for good, the consumer went away). A bot
+   * process should then exit, so that its supervisor starts it again.
+   */
+  get stopped(): Promise<Error | undefined> {
+    return this.stoppedSignal.promise;
   }
 
   static async connect(options: BotOptions): Promise<Bot> {
@@ -60,6 +76,9 @@ export class Bot {
       name: `bot-${resolved.appId}`,
       inboxPrefix: resolved.inboxPrefix,
       maxReconnectAttempts: -1,
+      // Keep reconnecting through authorization errors too (e.g. while a password is rotated):
+      // by default two in a row close the connection for good.
+      ignoreAuthErrorAbort: true,
       ...credentials(resolved),
     });
     return new Bot(resolved, nc);
@@ -93,7 +112,12 @@ export class Bot {
   async start(): Promise<void> {
     const consumer = await this.bindConsumer(streamName(this.options.prefix, 'BOTS'), botConsumerName(this.options.appId));
     this.messages = await consumer.consume({ max_messages: this.options.concurrency * 2 });
-    this.loop = this.run(this.messages);
+    this.loop = this.run(this.messages).then(
+      () => {
+        if (!this.closing) this.stop(new Error('the event stream ended'));
+      },
+      (error: unknown) => this.stop(error instanceof Error ? error : new Error(String(error))),
+    );
   }
 
   /**
@@ -107,6 +131,15 @@ export class Bot {
     await this.loop;
     await this.queue.idle();
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+    this.stoppedSignal.resolve(undefined);
+  }
+
+  /** Stopped without close(): said loudly, once, and through `stopped`. */
+  private stop(reason: Error): void {
+    if (this.closing || this.hasStopped) return;
+    this.hasStopped = true;
+    this.options.logger.error('the bot stopped receiving events', { error: String(reason) });
+    this.stoppedSignal.resolve(reason);
   }
 
   private on(slot: HandlerSlot, handler: BotHandler): this {
