@@ -73,6 +73,13 @@ describe('operator console', () => {
     const login = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });
     expect(login.status).toBe(303);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    // Actions take JSON only, even with a valid session: a cross-site HTML form cannot post them.
+    const form = await fetch(`${url}/actions/threads/${PAGE_ID}/1/take`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ targetAppId: 'sales' }) });
+    expect(form.status).toBe(415);
+    // An error on an HTML route is a JSON error with its own status, not a 500.
+    const badPage = await fetch(`${url}/pages/abc/threads/1`, { headers: { cookie, accept: 'text/html' } });
+    expect(badPage.status).toBe(400);
+    expect(await badPage.json()).toMatchObject({ error: { code: 'INVALID_PAYLOAD' } });
     const events = await fetch(`${url}/events`, { headers: { cookie } });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const first = await events.body!.getReader().read();

@@ -1,3 +1,4 @@
+import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 const FORM_LIMIT_BYTES = 16 * 1024;
@@ -16,8 +17,10 @@ const CONTENT_SECURITY_POLICY = [
 
 /** Fastify setup the console needs before it listens (main.ts and the tests both use it). */
 export function configureConsoleHttp(app: NestFastifyApplication): void {
-  // The login form posts application/x-www-form-urlencoded (works without the script).
-  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT_BYTES }, (_request, body, done) => {
+  // The login form posts application/x-www-form-urlencoded (works without the script). Nothing
+  // else takes a form: the operator actions are JSON only, which a cross-site form cannot send.
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT_BYTES }, (request, body, done) => {
+    if (request.url.split('?')[0] !== '/login') return done(new UnsupportedMediaTypeException('this route takes application/json'), undefined);
     done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   });
   app
