@@ -39,7 +39,8 @@ describe('operator console', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    suite = await startSuite({}, { console: true });
+    // Served as behind a TLS proxy on this host: the console believes it about client addresses.
+    suite = await startSuite({ CONSOLE_TRUST_PROXY: '127.0.0.1' }, { console: true });
     await suite.registerPage({ name: 'Console Test Shoes', defaultOwnerAppId: 'sales', apps: [{ appId: 'sales' }, { appId: 'support', canTake: true }] });
     sales = await RecordingBot.start({ appId: 'sales', servers: suite.env.natsUrl, prefix: suite.env.prefix }, async (event, ctx) => {
       if (textOf(event)?.includes('order #1234')) await ctx.reply('Let me look up order #1234 for you.');
@@ -84,6 +85,14 @@ describe('operator console', () => {
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const first = await events.body!.getReader().read();
     expect(new TextDecoder().decode(first.value)).toContain('retry: 2000');
+  });
+
+  it('counts wrong passwords per client behind a trusted proxy: one client cannot lock the others out', async () => {
+    const attempt = (client: string, password: string) =>
+      fetch(`${suite.consoleUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'x-forwarded-for': client }, body: new URLSearchParams({ password }) });
+    for (let i = 0; i < 10; i++) expect((await attempt('203.0.113.9', 'not-the-password')).status).toBe(401);
+    expect((await attempt('203.0.113.9', CONSOLE_PASSWORD)).status).toBe(429);
+    expect((await attempt('198.51.100.2', CONSOLE_PASSWORD)).status).toBe(303);
   });
 
   it.skipIf(chromiumMissing)('refuses a wrong password', async () => {

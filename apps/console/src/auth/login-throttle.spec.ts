@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle } from './login-throttle.js';
+import { clientKey, LoginThrottle } from './login-throttle.js';
 
 describe('LoginThrottle', () => {
   it('blocks an address after too many failures, until the window has passed', () => {
@@ -21,5 +21,19 @@ describe('LoginThrottle', () => {
     sut.recordSuccess('a');
     sut.recordFailure('a');
     expect(sut.isBlocked('a')).toBe(false);
+  });
+
+  it('counts an IPv6 client by its /64, and an IPv4-mapped address as IPv4', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002:ffff:ffff:ffff:fffe')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::7')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(clientKey('192.0.2.7')).toBe('192.0.2.7');
+    const sut = new LoginThrottle(2, 1000, () => 0);
+    sut.recordFailure('2001:db8:1:2::a');
+    sut.recordFailure('2001:db8:1:2::b'); // another address of the same /64
+    expect(sut.isBlocked('2001:db8:1:2::c')).toBe(true);
+    expect(sut.isBlocked('2001:db8:1:3::a')).toBe(false);
   });
 });

@@ -3,6 +3,15 @@ import { z } from 'zod';
 
 const HOUR_MS = 60 * 60 * 1000;
 
+export const trustProxySchema = z
+  .string()
+  .default('')
+  .transform((value): boolean | string => {
+    const trimmed = value.trim();
+    if (trimmed === '' || trimmed === 'false') return false;
+    return trimmed === 'true' ? true : trimmed;
+  });
+
 /** The operator console's configuration, validated once at boot (see platform `validateEnv`). */
 export const consoleEnvSchema = z.object({
   ...baseEnvShape,
@@ -15,6 +24,13 @@ export const consoleEnvSchema = z.object({
   CONSOLE_SESSION_TTL_MS: z.coerce.number().int().min(60_000).max(30 * 24 * HOUR_MS).default(12 * HOUR_MS),
   /** Mark the cookie `Secure` (set true when the console is served over HTTPS). */
   CONSOLE_COOKIE_SECURE: z.stringbool().default(false),
+  /**
+   * Behind a TLS proxy, which proxies to believe about the client's address (X-Forwarded-For):
+   * empty (none, the default), `true` (any), or comma-separated proxy addresses/CIDRs. The login throttle
+   * counts wrong passwords per client address: without this, every client behind the proxy
+   * shares the proxy's address, and ten wrong guesses by anyone lock every operator out.
+   */
+  CONSOLE_TRUST_PROXY: trustProxySchema,
   /** The thread-ownership admin API (pages, threads, operator actions). */
   THREAD_OWNERSHIP_URL: z.string().url().default('http://127.0.0.1:3001'),
   /** The notifications HTTP API (one-time notification token inventory, settings). */

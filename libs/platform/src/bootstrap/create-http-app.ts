@@ -7,6 +7,11 @@ import { ErrorFilter } from '../errors/error.filter.js';
 export interface HttpAppOptions {
   /** Largest accepted request body in bytes (larger: 413). */
   bodyLimit?: number;
+  /**
+   * Behind a reverse proxy: which proxies to believe about the client address (X-Forwarded-For),
+   * as Fastify's `trustProxy` (true, or comma-separated addresses/CIDRs). Default: none.
+   */
+  trustProxy?: boolean | string;
   /** Extra setup before listen (content-type parsers, microservices …). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -16,7 +21,7 @@ export interface HttpAppOptions {
  * shutdown hooks (SIGTERM drains consumers, then NATS).
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1_048_576 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1_048_576, trustProxy: options.trustProxy ?? false }), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
