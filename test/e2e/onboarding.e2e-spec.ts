@@ -28,8 +28,19 @@ describe('onboarding and the Graph client', () => {
   const pageCount = async () => Number((await db.query('SELECT count(*) FROM thread_ownership.page')).rows[0].count);
   const oauthCalls = () => suite.graph.calls({ pathIncludes: '/oauth/access_token' });
 
+  /** An admin's invite link (POST /onboarding/invites), on this service's real address. */
+  async function inviteLink(pages?: string[]): Promise<string> {
+    const made = await suite.admin('POST', '/onboarding/invites', pages ? { pages } : {});
+    expect(made.status).toBe(201);
+    expect(made.body.url).toBe(`http://orchestrator.invalid${made.body.path}`);
+    return `${suite.adminUrl}${made.body.path}`;
+  }
+
+  /** `query`: `?page_id=…` as a Page admin's link may say; the invite itself names no Pages here. */
   async function startInstall(query = ''): Promise<{ dialog: URL; cookie: string; setCookie: string }> {
-    const response = await fetch(`${suite.adminUrl}/onboarding/start${query}`, { redirect: 'manual' });
+    const link = new URL(await inviteLink());
+    for (const [key, value] of new URLSearchParams(query)) link.searchParams.set(key, value);
+    const response = await fetch(link, { redirect: 'manual' });
     expect(response.status).toBe(302);
     const setCookie = response.headers.get('set-cookie') ?? '';
     return { dialog: new URL(response.headers.get('location')!), cookie: setCookie.split(';')[0]!, setCookie };
@@ -143,6 +154,26 @@ describe('onboarding and the Graph client', () => {
     await sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'sent with the new token' } });
     const sent = suite.graph.calls((c) => (c.body as Body)?.message?.text === 'sent with the new token');
     expect(sent.map((c) => c.query.access_token)).toEqual([tokens[0]]);
+  });
+
+  it('starts an install only from an admin\'s invite link: none, forged, expired or without the admin token, nothing happens', async () => {
+    const dialogCalls = () => suite.graph.calls({ pathIncludes: '/dialog/oauth' }).length;
+    const before = dialogCalls();
+    const refusedWith = async (path: string) => {
+      const response = await fetch(`${suite.adminUrl}${path}`, { redirect: 'manual' });
+      return { status: response.status, code: ((await response.json()) as Body).error?.code, cookie: response.headers.get('set-cookie') };
+    };
+    const refused = { status: 403, code: ErrorCode.OnboardingInviteInvalid, cookie: null };
+    expect(await refusedWith('/onboarding/start')).toEqual(refused);
+    expect(await refusedWith('/onboarding/start?invite=v1.99999999999999.forged')).toEqual(refused);
+    const link = new URL(await inviteLink([PAGE_ID]));
+    expect(link.searchParams.get('pages')).toBe(PAGE_ID);
+    const expired = `v1.1.${link.searchParams.get('invite')!.split('.')[2]}`;
+    expect(await refusedWith(`/onboarding/start?invite=${encodeURIComponent(expired)}`)).toEqual(refused);
+    const anonymous = await fetch(`${suite.adminUrl}/onboarding/invites`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+    expect(dialogCalls()).toBe(before);
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(302);
   });
 
   it('refuses a forged state, a state from another browser, and a missing state, before any Graph call', async () => {

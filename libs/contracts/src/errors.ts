@@ -23,6 +23,8 @@ export const ErrorCode = {
   /** Facebook Login install flow (onboarding). */
   OnboardingNotConfigured: 'ONBOARDING_NOT_CONFIGURED',
   OnboardingStateInvalid: 'ONBOARDING_STATE_INVALID',
+  /** `/onboarding/start` without a valid, unexpired invite from the admin API. */
+  OnboardingInviteInvalid: 'ONBOARDING_INVITE_INVALID',
   PermissionDenied: 'PERMISSION_DENIED',
   PageNotManaged: 'PAGE_NOT_MANAGED',
   Timeout: 'TIMEOUT',

@@ -1,19 +1,23 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { ErrorCode } from '@app/contracts';
 import { loginDialogUrl, PAGE_INSTALL_SCOPES } from '@app/graph-api';
-import { DomainError, invalidPayload, ZodPayloadPipe } from '@app/platform';
+import { AdminTokenGuard, DomainError, invalidPayload, ZodPayloadPipe } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidState, LoginStateStore } from './login-state.store.js';
 import { OnboardingConfig } from './onboarding-config.js';
-import { callbackQuerySchema, startQuerySchema, type CallbackQuery } from './onboarding.dto.js';
+import { checkInvite, DEFAULT_INVITE_TTL_MS, signInvite } from './onboarding-invite.js';
+import { callbackQuerySchema, inviteRequestSchema, startQuerySchema, type CallbackQuery, type InviteRequest, type StartQuery } from './onboarding.dto.js';
 import { PageInstaller } from './page-installer.service.js';
 import { SharedServices } from './shared-services.js';
 import { clearedStateCookie, readStateCookie, stateCookie } from './state-cookie.js';
 
 /**
- * Installing the app on Pages with Facebook Login (§6.1): `start` sends the browser to the Login
- * dialog, Facebook sends it back to `callback`. Browser-facing, so not behind the admin token;
- * the single-use `state`, bound to the browser by a cookie, is what protects the callback.
+ * Installing the app on Pages with Facebook Login (§6.1): an admin makes an invite link
+ * (`POST /onboarding/invites`, admin token); `start` (the link) sends the browser to the Login
+ * dialog, Facebook sends it back to `callback`. The browser-facing routes cannot carry the admin
+ * token: the invite's signature protects `start`, and the single-use `state`, bound to the
+ * browser by a cookie, protects the callback.
  */
 @Controller('onboarding')
 export class OnboardingController {
@@ -22,11 +26,25 @@ export class OnboardingController {
     private readonly states: LoginStateStore,
     private readonly installer: PageInstaller,
     private readonly shared: SharedServices,
+    private readonly env: ConfigService,
   ) {}
 
-  @Get('start')
-  async start(@Query(new ZodPayloadPipe(startQuerySchema)) requestedPages: string[], @Res() reply: FastifyReply) {
+  /** An invite link for a Page admin: `path` on this service (`url` at ONBOARDING_REDIRECT_URI's origin). */
+  @Post('invites')
+  @UseGuards(AdminTokenGuard)
+  invite(@Body(new ZodPayloadPipe(inviteRequestSchema)) body: InviteRequest) {
     const settings = this.config.require();
+    const expiresAt = this.shared.clock.now().getTime() + (body.ttlMs ?? DEFAULT_INVITE_TTL_MS);
+    const query = new URLSearchParams({ invite: signInvite(this.adminToken(), expiresAt), ...(body.pages?.length ? { pages: body.pages.join(',') } : {}) });
+    const path = `/onboarding/start?${query}`;
+    return { path, url: `${new URL(settings.redirectUri).origin}${path}`, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  @Get('start')
+  async start(@Query(new ZodPayloadPipe(startQuerySchema)) query: StartQuery, @Res() reply: FastifyReply) {
+    const settings = this.config.require();
+    checkInvite(this.adminToken(), query.invite, this.shared.clock.now().getTime());
+    const requestedPages = query.pages;
     const state = await this.states.issue(requestedPages, this.shared.clock.now(), settings.stateTtlMs);
     const { dialogUrl: dialogBaseUrl, version, appId, redirectUri } = settings;
     const location = loginDialogUrl({ dialogBaseUrl, version, appId, redirectUri, state, scopes: PAGE_INSTALL_SCOPES });
@@ -47,6 +65,10 @@ export class OnboardingController {
     if (query.error) throw loginRefused(query);
     if (!query.code) throw invalidPayload('code: Facebook sent neither a code nor an error');
     return { installed: await this.installer.install(query.code, query.pages ?? requestedPages) };
+  }
+
+  private adminToken(): string {
+    return this.env.getOrThrow<string>('ADMIN_API_TOKEN');
   }
 }
 

@@ -21,6 +21,7 @@ const HTTP_STATUS: Record<string, number> = {
   [ErrorCode.PageNeedsReauth]: 409,
   [ErrorCode.OnboardingNotConfigured]: 503,
   [ErrorCode.OnboardingStateInvalid]: 403,
+  [ErrorCode.OnboardingInviteInvalid]: 403,
   [ErrorCode.PermissionDenied]: 403,
   [ErrorCode.PageNotManaged]: 403,
   [ErrorCode.Timeout]: 504,
