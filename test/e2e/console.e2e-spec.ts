@@ -87,6 +87,19 @@ describe('operator console', () => {
     expect(new TextDecoder().decode(first.value)).toContain('retry: 2000');
   });
 
+  it('logging out ends the session itself: a copy of the cookie no longer opens anything', async () => {
+    const url = suite.consoleUrl!;
+    const login = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const home = () => fetch(`${url}/`, { redirect: 'manual', headers: { accept: 'text/html', cookie } });
+    expect((await home()).status).toBe(200);
+    const logout = await fetch(`${url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    expect(logout.status).toBe(303);
+    expect((await home()).status).toBe(303); // to /login
+    const action = await fetch(`${url}/actions/threads/${PAGE_ID}/1/take`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    expect(action.status).toBe(401);
+  });
+
   it('counts wrong passwords per client behind a trusted proxy: one client cannot lock the others out', async () => {
     const attempt = (client: string, password: string) =>
       fetch(`${suite.consoleUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'x-forwarded-for': client }, body: new URLSearchParams({ password }) });

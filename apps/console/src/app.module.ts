@@ -4,6 +4,7 @@ import { MessagingModule, NatsHealth } from '@app/messaging';
 import { DatabaseHealth, DatabaseModule, HealthModule, LoggingModule, MetricsModule, validateEnv } from '@app/platform';
 import { AuthController } from './auth/auth.controller.js';
 import { SessionGuard } from './auth/session.guard.js';
+import { RevokedSessionsRepository } from './auth/revoked-sessions.repository.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { consoleEnvSchema, type ConsoleEnv } from './config/console-env.js';
 import { ConsoleSettings } from './config/console-settings.js';
@@ -57,6 +58,7 @@ export class AppModule {
       providers: [
         { provide: ConsoleSettings, useFactory: (config: ConfigService<ConsoleEnv, true>) => ConsoleSettings.fromConfig(config), inject: [ConfigService] },
         SessionsService,
+        RevokedSessionsRepository,
         SessionGuard,
         ThreadOwnershipClient,
         NotificationsClient,

@@ -36,7 +36,8 @@ export class AuthController {
   }
 
   @Post('logout')
-  logout(@Res() reply: FastifyReply): void {
+  async logout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.sessions.revoke(request);
     void reply.header('set-cookie', this.sessions.logoutCookie()).redirect('/login', 303);
   }
 }

@@ -15,8 +15,8 @@ export class LoginRequired extends Error {
 export class SessionGuard implements CanActivate {
   constructor(private readonly sessions: SessionsService) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    if (this.sessions.fromRequest(context.switchToHttp().getRequest<FastifyRequest>())) return true;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (await this.sessions.fromRequest(context.switchToHttp().getRequest<FastifyRequest>())) return true;
     throw new LoginRequired();
   }
 }

@@ -2,16 +2,20 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ConsoleSettings } from '../config/console-settings.js';
 import { readCookie, serializeCookie } from './cookies.js';
+import { RevokedSessionsRepository } from './revoked-sessions.repository.js';
 import { passwordMatches, SessionSigner, type Session } from './session-signer.js';
 
 export const SESSION_COOKIE = 'mho_console_session';
 
-/** Operator login: the password check and the signed session cookie. */
+/** Operator login: the password check, the signed session cookie, and logging out for good. */
 @Injectable()
 export class SessionsService {
   private readonly signer: SessionSigner;
 
-  constructor(private readonly settings: ConsoleSettings) {
+  constructor(
+    private readonly settings: ConsoleSettings,
+    private readonly revoked: RevokedSessionsRepository,
+  ) {
     this.signer = new SessionSigner(settings.sessionSecret, settings.sessionTtlMs);
   }
 
@@ -19,8 +23,16 @@ export class SessionsService {
     return passwordMatches(presented, this.settings.password);
   }
 
-  fromRequest(request: FastifyRequest): Session | null {
-    return this.signer.verify(readCookie(request.headers.cookie, SESSION_COOKIE));
+  /** The session of a valid, unexpired and not logged-out cookie, or null. */
+  async fromRequest(request: FastifyRequest): Promise<Session | null> {
+    const session = this.signer.verify(readCookie(request.headers.cookie, SESSION_COOKIE));
+    return session && !(await this.revoked.isRevoked(session.id)) ? session : null;
+  }
+
+  /** Logging out ends the session itself, not only this browser's cookie: a copy stops working too. */
+  async revoke(request: FastifyRequest): Promise<void> {
+    const session = this.signer.verify(readCookie(request.headers.cookie, SESSION_COOKIE));
+    if (session) await this.revoked.revoke(session.id, new Date(session.expiresAt), new Date());
   }
 
   /** A `Set-Cookie` value that logs the browser in. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginRequiredFilter, SessionGuard } from '../auth/session.guard.js';
+import { SessionsService } from '../auth/sessions.service.js';
 import { LiveUpdates } from './live-updates.service.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -10,7 +11,10 @@ const HEARTBEAT_MS = 15_000;
 @UseGuards(SessionGuard)
 @UseFilters(LoginRequiredFilter)
 export class LiveController {
-  constructor(private readonly live: LiveUpdates) {}
+  constructor(
+    private readonly live: LiveUpdates,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Get('events')
   stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
@@ -23,7 +27,11 @@ export class LiveController {
       'x-accel-buffering': 'no',
     });
     out.write('retry: 2000\n\n');
-    const heartbeat = setInterval(() => out.write(': ping\n\n'), HEARTBEAT_MS);
+    // Each heartbeat also checks the session: a stream ends when its session expires or is logged out.
+    const heartbeat = setInterval(() => {
+      out.write(': ping\n\n');
+      void this.sessions.fromRequest(request).then((session) => session ?? close(), () => undefined);
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     let stop = () => undefined as void;
     const close = () => {
