@@ -240,7 +240,13 @@ export class Bot {
   /** Resets the event's ack timer every half ack wait (JetStream "working") until cleared. */
   private keepInHand(message: JsMsg): NodeJS.Timeout {
     const everyMs = this.ackWaitMs > 0 ? Math.max(250, Math.floor(this.ackWaitMs / 2)) : 5000;
-    const timer = setInterval(() => message.working(), everyMs);
+    const timer = setInterval(() => {
+      try {
+        message.working();
+      } catch {
+        // the connection is gone: the server hands the event out again after its ack wait
+      }
+    }, everyMs);
     timer.unref();
     return timer;
   }
