@@ -1,4 +1,4 @@
-import { ErrorCode, type SendResult } from '@app/contracts';
+import { ErrorCode, PAGE_INBOX_APP_ID, type SendResult } from '@app/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
@@ -140,6 +140,25 @@ describe('sending once (idempotency key on message.send)', () => {
     const results = await Promise.all(psids.map((psid, i) => sales.suite.send({ pageId: PAGE_ID, psid, message: { text: `burst ${i}` }, idempotencyKey: `burst-${i}` })));
     expect(new Set(results.map((r) => r.message_id)).size).toBe(psids.length);
     expect(psids.map((psid) => sentTo(psid).length)).toEqual(psids.map(() => 1));
+  });
+
+  it('completes on a repeat the pass that failed after the message went out, without sending it again', async () => {
+    const psid = await openThread();
+    // Meta takes the message, then refuses the pass to the Page Inbox that rides on it.
+    suite.graph.failNext({ edge: 'pass_thread_control', pageId: PAGE_ID }, { code: 100, message: 'Invalid parameter' });
+    const handOff = () =>
+      sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'a person will help you' }, threadControl: { controlType: 'pass', appId: PAGE_INBOX_APP_ID }, idempotencyKey: 'handoff-7' });
+    expect(await codeOf(handOff())).toBe(ErrorCode.GraphError);
+    expect(sentTo(psid)).toEqual(['a person will help you']);
+    expect((await db.query('SELECT owner_app_id FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0].owner_app_id).toBe('sales');
+
+    const repeat = await handOff();
+    expect(sentTo(psid)).toEqual(['a person will help you']); // not sent again
+    expect(repeat.message_id).toMatch(/\S/);
+    expect((await db.query('SELECT owner_app_id FROM thread_ownership.thread WHERE page_id = $1 AND psid = $2', [PAGE_ID, psid])).rows[0].owner_app_id).toBe(PAGE_INBOX_APP_ID);
+    const passes = suite.graph.calls((c) => c.edge === 'pass_thread_control' && c.response.status === 200 && (c.body as { recipient?: { id?: string } }).recipient?.id === psid);
+    expect(passes).toHaveLength(1);
+    expect(await handOff()).toEqual(repeat); // and only once
   });
 
   it('refuses a key that is not 1–128 printable characters without spaces, and sends nothing', async () => {

@@ -52,10 +52,10 @@ interface Fault {
   /** Part of the light set that `npm test` runs. */
   light: boolean;
   /**
-   * A reply can reach the user twice: the Send API took it but the send's transaction, which
-   * records the key, never committed (thread-ownership killed, or PostgreSQL gone, between Meta's
-   * answer and the commit), so the bot's retry finds no key and sends again. Everywhere else a
-   * keyed reply goes out once.
+   * A reply can reach the user twice: the Send API took it but the suite could not record it
+   * (thread-ownership killed between Meta's answer and the commit, or PostgreSQL away longer than
+   * the ~3 s a failed send's record is retried), so the bot's retry finds no key and sends again.
+   * Everywhere else a keyed reply goes out once.
    */
   replyMayRepeat?: true;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OUTBOUND_SENT_SUBJECT, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
@@ -11,6 +12,7 @@ import { OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository, type OutboxMessage, type ThreadTx } from '../threads/threads.repository.js';
 import { isInvalidToken, toDomainError } from './graph-errors.js';
 import { MessagingWindowGate } from './messaging-window.gate.js';
+import type { ThreadControl } from './sent-message.entity.js';
 import { SentMessagesRepository } from './sent-messages.repository.js';
 
 export interface OutboundMessage {
@@ -26,6 +28,19 @@ export interface OutboundMessage {
   /** The sender's key: a repeat answers with the first send's result (SendMessage contract). */
   idempotencyKey?: string;
   correlationId?: string;
+}
+
+/** About 3 s in all: a PostgreSQL restart or failover, not an outage. */
+const IN_DOUBT_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500];
+
+/** Set once Meta accepted the message: from then on the send must not be forgotten. */
+interface TakenByMeta {
+  result?: SendResult;
+}
+
+interface EarlierSend {
+  result: SendResult;
+  pendingControl: ThreadControl | null;
 }
 
 const sends = counter({ name: 'outbound_sends_total', help: 'Sends by outcome: sent, repeat (an idempotency key already sent; nothing sent again) or the error code', labelNames: ['outcome'] });
@@ -54,8 +69,9 @@ export class OutboundService {
 
   async send(req: OutboundMessage): Promise<SendResult> {
     const { view, app } = await this.pages.participant(req.pageId, req.appId);
+    const taken: TakenByMeta = {};
     try {
-      const { result, outboxIds, repeat } = await this.threads.inThreadTransaction(req.pageId, req.psid, (tx) => this.sendLocked(tx, view, app, req));
+      const { result, outboxIds, repeat } = await this.threads.inThreadTransaction(req.pageId, req.psid, (tx) => this.sendLocked(tx, view, app, req, taken));
       await this.outbox.publishNow(outboxIds);
       if (repeat) {
         sends.inc({ outcome: 'repeat' });
@@ -65,16 +81,18 @@ export class OutboundService {
       await this.publishSent(req, result);
       return result;
     } catch (error) {
+      if (taken.result) await this.recordInDoubt(req, taken.result);
       sends.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
       throw error;
     }
   }
 
-  private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage): Promise<{ result: SendResult; outboxIds: OutboxMessage[]; repeat?: true }> {
+  private async sendLocked(tx: ThreadTx, view: PageView, app: PageAppEntity, req: OutboundMessage, taken: TakenByMeta): Promise<{ result: SendResult; outboxIds: OutboxMessage[]; repeat?: true }> {
     if (tx.isNew) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${req.psid} on page ${req.pageId}`);
-    // A repeat answers as the first send did, whatever changed since (owner, window): the message is out.
+    // A repeat answers as the first send did, whatever changed since (owner, window): the message
+    // is out. Only a pass or release that did not commit with it (recordInDoubt) is done now.
     const earlier = await this.earlierSend(tx, req);
-    if (earlier) return { result: earlier, outboxIds: [], repeat: true };
+    if (earlier) return { result: earlier.result, outboxIds: await this.completeControl(tx, view, req, earlier), repeat: true };
     const outboxIds: OutboxMessage[] = this.ownership.hasLapsed(tx) ? await this.ownership.lapse(tx, view) : [];
     this.checkSender(tx, view, req);
     checkMetadata(req.threadControl?.metadata);
@@ -84,15 +102,46 @@ export class OutboundService {
       await this.window.check(question, app);
     }
     const result = await this.callSendApi(view, req);
+    taken.result = result;
     await this.sent.recordIn(tx, { messageId: result.message_id, appId: req.appId, pageId: req.pageId, psid: req.psid, sentAt: this.clock.now(), idempotencyKey: req.idempotencyKey });
     outboxIds.push(...(await this.afterSend(tx, view, req, passTarget)));
     return { result, outboxIds };
   }
 
-  private async earlierSend(tx: ThreadTx, { pageId, psid, appId, idempotencyKey }: OutboundMessage): Promise<SendResult | null> {
+  private async earlierSend(tx: ThreadTx, { pageId, psid, appId, idempotencyKey }: OutboundMessage): Promise<EarlierSend | null> {
     if (idempotencyKey === undefined) return null;
-    const messageId = await this.sent.sentWithKey(tx, { pageId, psid, appId, idempotencyKey });
-    return messageId === null ? null : { recipient_id: psid, message_id: messageId };
+    const sent = await this.sent.sentWithKey(tx, { pageId, psid, appId, idempotencyKey });
+    return sent && { result: { recipient_id: psid, message_id: sent.messageId }, pendingControl: sent.pendingControl };
+  }
+
+  /** The pass or release of an earlier send whose transaction failed after Meta took the message. */
+  private async completeControl(tx: ThreadTx, view: PageView, req: OutboundMessage, earlier: EarlierSend): Promise<OutboxMessage[]> {
+    if (!earlier.pendingControl) return [];
+    const original = { ...req, threadControl: earlier.pendingControl };
+    const outboxIds = await this.afterSend(tx, view, original, this.passTargetOf(tx, view, original));
+    await this.sent.controlDone(tx, earlier.result.message_id);
+    return outboxIds;
+  }
+
+  /**
+   * Meta took the message but the send's transaction failed (the database went away, Meta refused
+   * the pass to the Page Inbox that rode on it …): the message is recorded anyway, on a fresh
+   * connection and for about 3 s, with its thread control still to do, so that a repeat of its
+   * key completes the control instead of messaging the user a second time.
+   */
+  private async recordInDoubt(req: OutboundMessage, result: SendResult): Promise<void> {
+    const { appId, pageId, psid, idempotencyKey } = req;
+    const row = { messageId: result.message_id, appId, pageId, psid, sentAt: this.clock.now(), idempotencyKey, pendingControl: req.threadControl ?? null };
+    for (const delayMs of [...IN_DOUBT_RETRY_DELAYS_MS, null]) {
+      try {
+        await this.sent.record(row);
+        this.logger.warn({ messageId: row.messageId, pendingControl: row.pendingControl?.controlType }, 'message sent but its transaction failed: recorded for a repeat to complete');
+        return;
+      } catch (error) {
+        if (delayMs === null) return void this.logger.error({ err: error, messageId: row.messageId }, 'message sent but not recorded: a repeat of its key would send it again');
+        await sleep(delayMs);
+      }
+    }
   }
 
   /** The `events.outbound.sent` fact for read models (operator console): best effort, never fails a send Meta accepted. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PreparedStatement } from '@app/platform';
 import { DataSource } from 'typeorm';
 import type { ThreadTx } from '../threads/threads.repository.js';
-import { SentMessageEntity } from './sent-message.entity.js';
+import { SentMessageEntity, type ThreadControl } from './sent-message.entity.js';
 
 /** Deletes up to `$2` rows sent before `$1`, oldest first (found through `sent_message_sent_at_idx`). */
 const PRUNE_SENT = new PreparedStatement(
@@ -13,10 +13,15 @@ const PRUNE_SENT = new PreparedStatement(
 );
 
 /** The message an app already sent to this user with this key (partial unique index). */
-const SENT_WITH_KEY = new PreparedStatement<{ message_id: string }>(
-  'thread_ownership_sent_with_key_v1',
-  `SELECT message_id FROM thread_ownership.sent_message
+const SENT_WITH_KEY = new PreparedStatement<{ message_id: string; pending_control: ThreadControl | null }>(
+  'thread_ownership_sent_with_key_v2',
+  `SELECT message_id, pending_control FROM thread_ownership.sent_message
     WHERE page_id = $1 AND psid = $2 AND app_id = $3 AND idempotency_key = $4`,
+);
+
+const CONTROL_DONE = new PreparedStatement(
+  'thread_ownership_sent_control_done_v1',
+  'UPDATE thread_ownership.sent_message SET pending_control = NULL WHERE message_id = $1',
 );
 
 const RECORD_SENT = new PreparedStatement(
@@ -43,10 +48,14 @@ export class SentMessagesRepository {
     await tx.run(RECORD_SENT, [row.messageId, row.appId, row.pageId, row.psid, row.sentAt, row.idempotencyKey ?? null]);
   }
 
-  /** The message an app already sent to this user with this key, if it is still kept. */
-  async sentWithKey(tx: ThreadTx, key: { pageId: string; psid: string; appId: string; idempotencyKey: string }): Promise<string | null> {
-    const rows = await tx.run(SENT_WITH_KEY, [key.pageId, key.psid, key.appId, key.idempotencyKey]);
-    return rows[0]?.message_id ?? null;
+  /** The message an app already sent to this user with this key, if it is still kept, and what of its thread control is still to do. */
+  async sentWithKey(tx: ThreadTx, key: { pageId: string; psid: string; appId: string; idempotencyKey: string }): Promise<{ messageId: string; pendingControl: ThreadControl | null } | null> {
+    const [row] = await tx.run(SENT_WITH_KEY, [key.pageId, key.psid, key.appId, key.idempotencyKey]);
+    return row ? { messageId: row.message_id, pendingControl: row.pending_control } : null;
+  }
+
+  async controlDone(tx: ThreadTx, messageId: string): Promise<void> {
+    await tx.run(CONTROL_DONE, [messageId]);
   }
 
   async senderOf(messageId: string): Promise<string | null> {
