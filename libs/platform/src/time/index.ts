@@ -1,2 +1,3 @@
 export * from './clock.js';
 export * from './periodic-task.js';
+export * from './retry-briefly.js';

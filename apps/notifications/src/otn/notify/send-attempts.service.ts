@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliverMessage, ErrorCode, type SendResult } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
-import { Clock, type DomainError, TokenCipher } from '@app/platform';
+import { Clock, type DomainError, retryBriefly, TokenCipher } from '@app/platform';
 import { NotificationsSettings } from '../../config/settings.js';
 import { asDomainError, withDetails } from '../../core/errors.js';
 import { SmartBatcher } from '../../core/smart-batcher.js';
@@ -13,9 +12,6 @@ import { SendLedgerRepository, type PendingSend, type RecordedError, type SentRe
 export type AttemptOutcome = { ok: true; result: SendResult } | { ok: false; error: DomainError; failure: DeliveryFailure };
 
 /** One delivery attempt of a reserved token, and the bookkeeping of what it means. */
-/** About 3 s in all: a PostgreSQL restart or failover, well inside the send's lease. */
-const SENT_RECORD_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500];
-
 @Injectable()
 export class SendAttempts {
   private readonly logger = new Logger(SendAttempts.name);
@@ -58,16 +54,11 @@ export class SendAttempts {
    * stay open, be tried again by the retry loop, refused by Meta (token used) and end as failed.
    * The write is idempotent (it settles only sends still open), so trying it again is safe.
    */
-  private async recordSentBatch(batch: SentRecord[]): Promise<void> {
-    for (const [attempt, delayMs] of [...SENT_RECORD_RETRY_DELAYS_MS, null].entries()) {
-      try {
-        return await this.ledger.recordSentBatch(batch);
-      } catch (error) {
-        if (delayMs === null) throw error;
-        this.logger.warn({ err: error, sends: batch.length, attempt: attempt + 1 }, 'delivered notifications not recorded yet; trying again');
-        await sleep(delayMs);
-      }
-    }
+  private recordSentBatch(batch: SentRecord[]): Promise<void> {
+    return retryBriefly(
+      () => this.ledger.recordSentBatch(batch),
+      (error, attempt) => this.logger.warn({ err: error, sends: batch.length, attempt }, 'delivered notifications not recorded yet; trying again'),
+    );
   }
 
   /** A final, non-transient failure: settles the token and gives the bot the typed error. */
