@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, OUTBOUND_SENT_SUBJECT, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
 import { JetStreamPublisher } from '@app/messaging';
-import { Clock, counter, DomainError, TokenCipher } from '@app/platform';
+import { Clock, counter, DomainError, retryBriefly, TokenCipher } from '@app/platform';
 import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import type { PageAppEntity } from '../pages/page-app.entity.js';
 import { PagesService, type PageView } from '../pages/pages.service.js';
@@ -29,9 +28,6 @@ export interface OutboundMessage {
   idempotencyKey?: string;
   correlationId?: string;
 }
-
-/** About 3 s in all: a PostgreSQL restart or failover, not an outage. */
-const IN_DOUBT_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500];
 
 /** Set once Meta accepted the message: from then on the send must not be forgotten. */
 interface TakenByMeta {
@@ -132,15 +128,11 @@ export class OutboundService {
   private async recordInDoubt(req: OutboundMessage, result: SendResult): Promise<void> {
     const { appId, pageId, psid, idempotencyKey } = req;
     const row = { messageId: result.message_id, appId, pageId, psid, sentAt: this.clock.now(), idempotencyKey, pendingControl: req.threadControl ?? null };
-    for (const delayMs of [...IN_DOUBT_RETRY_DELAYS_MS, null]) {
-      try {
-        await this.sent.record(row);
-        this.logger.warn({ messageId: row.messageId, pendingControl: row.pendingControl?.controlType }, 'message sent but its transaction failed: recorded for a repeat to complete');
-        return;
-      } catch (error) {
-        if (delayMs === null) return void this.logger.error({ err: error, messageId: row.messageId }, 'message sent but not recorded: a repeat of its key would send it again');
-        await sleep(delayMs);
-      }
+    try {
+      await retryBriefly(() => this.sent.record(row), () => undefined);
+      this.logger.warn({ messageId: row.messageId, pendingControl: row.pendingControl?.controlType }, 'message sent but its transaction failed: recorded for a repeat to complete');
+    } catch (error) {
+      this.logger.error({ err: error, messageId: row.messageId }, 'message sent but not recorded: a repeat of its key would send it again');
     }
   }
 

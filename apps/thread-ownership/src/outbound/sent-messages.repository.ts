@@ -25,10 +25,20 @@ const CONTROL_DONE = new PreparedStatement(
 );
 
 const RECORD_SENT = new PreparedStatement(
-  'thread_ownership_record_sent_v1',
-  `INSERT INTO thread_ownership.sent_message (message_id, app_id, page_id, psid, sent_at, idempotency_key)
-   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+  'thread_ownership_record_sent_v2',
+  `INSERT INTO thread_ownership.sent_message (message_id, app_id, page_id, psid, sent_at, idempotency_key, pending_control)
+   VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT DO NOTHING`,
 );
+
+const recordValues = (row: SentMessageEntity) => [
+  row.messageId,
+  row.appId,
+  row.pageId,
+  row.psid,
+  row.sentAt,
+  row.idempotencyKey ?? null,
+  row.pendingControl ? JSON.stringify(row.pendingControl) : null,
+];
 
 /**
  * Which app sent which message. A send records it in the thread's transaction (ThreadTx.run): the
@@ -39,13 +49,14 @@ const RECORD_SENT = new PreparedStatement(
 export class SentMessagesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Outside a send (tests, tools): on its own connection. */
+  /** On a connection of its own: a send whose transaction failed after Meta took the message. */
   async record(row: SentMessageEntity): Promise<void> {
-    await this.dataSource.getRepository(SentMessageEntity).createQueryBuilder().insert().values(row).orIgnore().execute();
+    await RECORD_SENT.count(this.dataSource, recordValues(row));
   }
 
+  /** In the send's transaction, committing with its other effects. */
   async recordIn(tx: ThreadTx, row: SentMessageEntity): Promise<void> {
-    await tx.run(RECORD_SENT, [row.messageId, row.appId, row.pageId, row.psid, row.sentAt, row.idempotencyKey ?? null]);
+    await tx.run(RECORD_SENT, recordValues(row));
   }
 
   /** The message an app already sent to this user with this key, if it is still kept, and what of its thread control is still to do. */
