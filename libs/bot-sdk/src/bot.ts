@@ -1,31 +1,19 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  jetstream,
-  jetstreamManager,
-  type Consumer,
-  type ConsumerConfig,
-  type ConsumerMessages,
-  type JsMsg,
-} from '@nats-io/jetstream';
-import { credsAuthenticator, millis, nanos } from '@nats-io/nats-core';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { credsAuthenticator } from '@nats-io/nats-core';
 import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import {
-  botConsumerName,
   botDeliveryReportSubject,
   botEventDeliveredSchema,
-  botEventsFilter,
-  streamName,
   type BotChannel,
   type BotDeliveryReport,
   type BotEventDelivered,
 } from '@app/contracts';
+import { bindBotConsumer } from './bot-consumer.js';
 import type { BotContext, BotHandler } from './bot-event.js';
 import { resolveOptions, type BotOptions, type ResolvedBotOptions } from './bot-options.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { replyKey } from './reply-key.js';
+import { signal } from './signal.js';
 import { SuiteClient } from './suite-client.js';
 
 type HandlerSlot = BotChannel | 'optin';
@@ -43,7 +31,7 @@ export class Bot {
   private loop?: Promise<void>;
   private closing = false;
   private hasStopped = false;
-  private readonly stoppedSignal: { promise: Promise<Error | undefined>; resolve: (reason: Error | undefined) => void };
+  private readonly stoppedSignal = signal<Error | undefined>();
   /** The consumer's ack wait: a handler running longer has its event redelivered meanwhile. */
   private ackWaitMs = 0;
 
@@ -52,8 +40,6 @@ export class Bot {
     private readonly nc: NatsConnection,
   ) {
     this.suite = new SuiteClient(nc, options.prefix, options.appId, options.requestTimeoutMs);
-    let resolve!: (reason: Error | undefined) => void;
-    this.stoppedSignal = { promise: new Promise((r) => (resolve = r)), resolve };
     void this.watchErrors();
     void nc.closed().then((error) => {
       if (!this.closing) this.stop(error ?? new Error('the NATS connection closed'));
@@ -110,7 +96,8 @@ export class Bot {
 
   /** Starts receiving. Events stored while the bot was away are delivered first, in order. */
   async start(): Promise<void> {
-    const consumer = await this.bindConsumer(streamName(this.options.prefix, 'BOTS'), botConsumerName(this.options.appId));
+    const { consumer, ackWaitMs } = await bindBotConsumer(this.nc, this.options);
+    this.ackWaitMs = ackWaitMs;
     this.messages = await consumer.consume({ max_messages: this.options.concurrency * 2 });
     this.loop = this.run(this.messages).then(
       () => {
@@ -145,75 +132,6 @@ export class Bot {
   private on(slot: HandlerSlot, handler: BotHandler): this {
     this.handlers.set(slot, [...(this.handlers.get(slot) ?? []), handler]);
     return this;
-  }
-
-  /**
-   * The suite creates `bot-<appId>` when the app is registered, and the generated NATS
-   * permissions let a bot only read it (INFO), pull from it and ack. Where a bot may manage
-   * consumers (an open server), it creates a missing one itself and applies explicit tuning.
-   */
-  private async bindConsumer(stream: string, durable: string): Promise<Consumer> {
-    const deadline = Date.now() + this.options.consumerWaitMs;
-    let mayCreate = true;
-    for (;;) {
-      try {
-        const consumer = await jetstream(this.nc).consumers.get(stream, durable);
-        await this.retune(stream, durable, consumer);
-        return consumer;
-      } catch (error) {
-        if (isPermissionError(error)) throw new Error(`NATS refused to let bot ${this.appId} read its consumer ${durable}: check its user and permissions (${(error as Error).message})`);
-        if (!isNotFound(error)) throw error;
-      }
-      const outcome = mayCreate ? await this.tryCreate(stream, durable) : 'forbidden';
-      if (outcome === 'created') continue;
-      if (outcome === 'forbidden') mayCreate = false;
-      if (Date.now() > deadline) {
-        throw new Error(`consumer ${durable} (stream ${stream}) does not exist${mayCreate ? '' : ' and this bot may not create it'}: is the suite running, and app ${this.appId} registered on a Page? (the suite creates it)`);
-      }
-      await pause(250);
-    }
-  }
-
-  /** `forbidden`: this bot may not manage consumers; `missing`: no stream yet (the suite is not up). */
-  private async tryCreate(stream: string, durable: string): Promise<'created' | 'forbidden' | 'missing'> {
-    const { maxDeliver, ackWaitMs } = this.options.consumerDefaults;
-    const config: Partial<ConsumerConfig> = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: `${this.options.prefix}.${botEventsFilter(this.options.appId)}`,
-      max_ack_pending: Math.max(this.options.concurrency * 4, 256),
-      ack_wait: nanos(ackWaitMs),
-      max_deliver: maxDeliver,
-      // The suite reads every ack from the server's metrics to keep the app's delivery health.
-      sample_freq: '100%',
-    };
-    try {
-      const jsm = await jetstreamManager(this.nc, { checkAPI: false });
-      await jsm.consumers.add(stream, config as ConsumerConfig);
-      return 'created';
-    } catch (error) {
-      if (isPermissionError(error)) return 'forbidden';
-      if (isNotFound(error)) return 'missing';
-      throw error;
-    }
-  }
-
-  private async retune(stream: string, durable: string, consumer: Consumer): Promise<void> {
-    const { maxDeliver, ackWaitMs } = this.options;
-    const current = (await consumer.info(true)).config;
-    this.ackWaitMs = millis(current.ack_wait ?? 0);
-    const wanted: Partial<ConsumerConfig> = {};
-    if (maxDeliver !== undefined && current.max_deliver !== maxDeliver) wanted.max_deliver = maxDeliver;
-    if (ackWaitMs !== undefined && current.ack_wait !== nanos(ackWaitMs)) wanted.ack_wait = nanos(ackWaitMs);
-    if (Object.keys(wanted).length === 0) return;
-    try {
-      const jsm = await jetstreamManager(this.nc, { checkAPI: false });
-      const updated = await jsm.consumers.update(stream, durable, wanted);
-      this.ackWaitMs = millis(updated.config.ack_wait ?? 0);
-    } catch (error) {
-      this.options.logger.warn('could not retune the consumer (the suite owns its settings)', { durable, wanted, error: String(error) });
-    }
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
@@ -329,14 +247,6 @@ function credentials(options: ResolvedBotOptions): Partial<ConnectionOptions> {
   if (options.creds) return { authenticator: credsAuthenticator(new TextEncoder().encode(options.creds)) };
   if (options.token) return { token: options.token };
   return { user: options.user, pass: options.password };
-}
-
-function isPermissionError(error: unknown): boolean {
-  return /permissions violation/i.test(String((error as Error)?.message ?? ''));
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.ConsumerNotFound || error.code === JetStreamApiCodes.StreamNotFound);
 }
 
 function threadKey(message: JsMsg): string {

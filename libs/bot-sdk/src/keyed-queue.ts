@@ -1,3 +1,5 @@
+import { signal } from './signal.js';
+
 /**
  * Runs tasks with the same key one after another and tasks with different keys side by side:
  * a bot handles many conversations at once, but each conversation's events in order.
@@ -37,11 +39,4 @@ export class KeyedQueue {
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.allSettled([...this.tails.values()]);
   }
-}
-
-/** A promise with its resolve function (Promise.withResolvers needs Node 22). */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
