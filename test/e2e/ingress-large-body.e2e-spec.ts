@@ -2,10 +2,10 @@ import { signBody } from '@app/messenger-emulator';
 import { prefixed, UNROUTABLE_WEBHOOK_SUBJECT } from '@app/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootIngress } from '../../apps/ingress/test/boot-ingress.js';
-import { StreamReader } from '../../apps/ingress/test/stream-reader.js';
+import type { StreamReader } from '../../apps/ingress/test/stream-reader.js';
 import { numericId } from '../../apps/ingress/test/webhook-fixtures.js';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+import { startIngress, type IngressUnderTest } from '../support/ingress-under-test.js';
+import type { TestEnvironment } from '../support/test-environment.js';
 
 const SECRET = 'test-app-secret'; // what createTestEnvironment sets as META_APP_SECRET
 
@@ -19,18 +19,14 @@ describe('ingress with a body limit above NATS max_payload', () => {
   let app: NestFastifyApplication;
   let url: string;
   let reader: StreamReader;
+  let ingress: IngressUnderTest | undefined;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ WEBHOOK_BODY_LIMIT_BYTES: String(4 * 1024 * 1024) });
-    ({ app, url } = await bootIngress());
-    reader = await StreamReader.open(env.natsUrl, env.prefix);
+    ingress = await startIngress({ WEBHOOK_BODY_LIMIT_BYTES: String(4 * 1024 * 1024) });
+    ({ env, app, url, reader } = ingress);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await reader?.close();
-    await env?.cleanup();
-  });
+  afterAll(() => ingress?.stop());
 
   it('acknowledges a 2 MB unroutable body and keeps it without its body (size and hash kept)', async () => {
     const marker = numericId();

@@ -2,10 +2,11 @@ import { buildTextMessageEvent, buildWebhookBody, metaJsonStringify, newMid, sig
 import { ensureStreams, streamSettingsFromEnv } from '@app/messaging';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootIngress, metricValue } from '../../apps/ingress/test/boot-ingress.js';
-import { StreamReader } from '../../apps/ingress/test/stream-reader.js';
+import { metricValue } from '../../apps/ingress/test/boot-ingress.js';
+import type { StreamReader } from '../../apps/ingress/test/stream-reader.js';
 import { numericId } from '../../apps/ingress/test/webhook-fixtures.js';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+import { startIngress, type IngressUnderTest } from '../support/ingress-under-test.js';
+import type { TestEnvironment } from '../support/test-environment.js';
 
 /**
  * JetStream unavailable → 503 (Meta retries), then the retry is stored exactly once.
@@ -24,18 +25,14 @@ let env: TestEnvironment;
 let app: NestFastifyApplication;
 let url: string;
 let reader: StreamReader;
+let ingress: IngressUnderTest | undefined;
 
 beforeAll(async () => {
-  env = await createTestEnvironment({ PUBLISH_TIMEOUT_MS: String(PUBLISH_TIMEOUT_MS) });
-  ({ app, url } = await bootIngress());
-  reader = await StreamReader.open(env.natsUrl, env.prefix);
+  ingress = await startIngress({ PUBLISH_TIMEOUT_MS: String(PUBLISH_TIMEOUT_MS) });
+  ({ env, app, url, reader } = ingress);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await reader?.close();
-  await env?.cleanup();
-});
+afterAll(() => ingress?.stop());
 
 function batchOf3(pageId: string): string {
   const event = (psid: string) => buildTextMessageEvent({ pageId, psid, timestamp: Date.now() }, newMid(), `hello from ${psid}`);

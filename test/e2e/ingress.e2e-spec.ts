@@ -12,10 +12,11 @@ import { prefixed, threadPartition, UNROUTABLE_WEBHOOK_SUBJECT, webhookEventSubj
 import { TokenCipher } from '@app/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootIngress, metricValue } from '../../apps/ingress/test/boot-ingress.js';
-import { StreamReader } from '../../apps/ingress/test/stream-reader.js';
+import { metricValue } from '../../apps/ingress/test/boot-ingress.js';
+import type { StreamReader } from '../../apps/ingress/test/stream-reader.js';
 import { numericId } from '../../apps/ingress/test/webhook-fixtures.js';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+import { startIngress, type IngressUnderTest } from '../support/ingress-under-test.js';
+import type { TestEnvironment } from '../support/test-environment.js';
 
 const SECRET = 'test-app-secret'; // what createTestEnvironment sets as META_APP_SECRET
 const VERIFY_TOKEN = 'test-verify-token';
@@ -26,6 +27,7 @@ let env: TestEnvironment;
 let app: NestFastifyApplication;
 let url: string;
 let reader: StreamReader;
+let ingress: IngressUnderTest | undefined;
 
 const post = (path: string, body: string | Uint8Array, headers: Record<string, string>) =>
   fetch(`${url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
@@ -39,19 +41,14 @@ const simulator = (pageId: string, options: { webhookPath?: string; appSecret?: 
 const metrics = async () => (await fetch(`${url}/metrics`)).text();
 
 beforeAll(async () => {
-  env = await createTestEnvironment({
+  ingress = await startIngress({
     META_APP_SECRETS: `${OTHER_APP.id}=${OTHER_APP.secret}`,
     WEBHOOK_BODY_LIMIT_BYTES: String(BODY_LIMIT),
   });
-  ({ app, url } = await bootIngress());
-  reader = await StreamReader.open(env.natsUrl, env.prefix);
+  ({ env, app, url, reader } = ingress);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await reader?.close();
-  await env?.cleanup();
-});
+afterAll(() => ingress?.stop());
 
 describe('GET /webhook (subscription handshake)', () => {
   const handshake = (query: string, path = '/webhook') => fetch(`${url}${path}?${query}`);
