@@ -7,6 +7,7 @@ import { NATS_SERVER_BIN } from '../../test/faults/harness/dedicated-nats.js';
 import { sleep } from '../../test/faults/harness/processes.js';
 import { repoRoot } from '../../test/faults/harness/suite-processes.js';
 import { BotProcess } from './bot-processes.js';
+import { HostProbe, type HostSignals } from './host-probe-process.js';
 import { summarizeProfiles, type ProfileSummary } from './cpu-profile.js';
 import { latencyChart, memoryChart } from './charts.js';
 import { PacedLoad, type LoadResult } from './paced-load.js';
@@ -96,6 +97,8 @@ interface StepResult {
   /** Due time → the event stored for the bot (everything but the bot's own consumer). */
   routedBy?: LatencySummary;
   http: LatencySummary;
+  /** The machine's and nats-server's responsiveness during the load (bench/e2e/host-probe.ts). */
+  host?: HostSignals;
   /** Cores used by each process during the step (load only, not the drain). */
   cpu: Record<string, number>;
   /**
@@ -115,10 +118,10 @@ interface Soak {
   perTenSeconds: Array<{ second: number; p50: number; p99: number; max: number; count: number }>;
 }
 
-/** CPU ms used by the suite's processes (not the bots, not the load generator) from cores × wall time. */
+/** CPU ms used by the suite's processes (not the bots, the load generator or the host probe) from cores × wall time. */
 const suiteCpuMs = (cores: Record<string, number>, wallMs: number) =>
   Object.entries(cores)
-    .filter(([name]) => !name.startsWith('bot ') && name !== 'load generator')
+    .filter(([name]) => !name.startsWith('bot ') && name !== 'load generator' && name !== 'host probe')
     .reduce((sum, [, c]) => sum + c * wallMs, 0);
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -148,10 +151,11 @@ async function main(): Promise<void> {
     nodeArgs: [...(config.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   });
   const bots: BotProcess[] = [];
+  let probe: HostProbe | undefined;
   const load = new PacedLoad(world.suite.ingressUrl, world.suite.appSecret, PAGE_ID, Array.from({ length: config.threads }, (_, i) => String(7_000_000 + i)));
   const stop = async () => {
     load.close();
-    await Promise.allSettled(bots.map((b) => b.stop()));
+    await Promise.allSettled([...bots.map((b) => b.stop()), probe?.stop()]);
     await world.stop();
   };
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
@@ -160,12 +164,15 @@ async function main(): Promise<void> {
     await suite.registerPage(PAGE_ID, { accessToken: `token-${PAGE_ID}`, defaultOwnerAppId: 'alpha', apps: [{ appId: 'alpha' }, { appId: 'beta' }] });
     bots.push(await BotProcess.start('alpha', 'beta', world.nats.url, suite.prefix, config.botConcurrency));
     bots.push(await BotProcess.start('beta', 'alpha', world.nats.url, suite.prefix, config.botConcurrency));
+    probe = await HostProbe.start(world.nats.url);
+    const hostProbe = probe;
     const tracked: Tracked[] = [
       ...suite.all().map((s): Tracked => ({ name: s.name, pids: () => (s.pid ? [s.pid] : []), memory: 'rss' })),
       { name: 'nats-server', pids: () => (world.nats.pid ? [world.nats.pid] : []), memory: 'rss' },
       { name: 'postgresql (all)', pids: () => clusterPids(world.postgres.pid), memory: 'pss', group: true },
       ...bots.map((b): Tracked => ({ name: `bot ${b.appId}`, pids: () => (b.pid ? [b.pid] : []), memory: 'rss' })),
       { name: 'load generator', pids: () => [process.pid], memory: 'rss' },
+      { name: 'host probe', pids: () => (hostProbe.pid ? [hostProbe.pid] : []), memory: 'rss' },
     ];
 
     const counts = async (tag: string) => {
@@ -206,6 +213,7 @@ async function main(): Promise<void> {
       const wallStart = Date.now();
       const result: LoadResult = await load.run({ tag, rate, durationMs: seconds * 1000 });
       const cpu = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
+      const host = await hostProbe.take(wallStart, Date.now());
       const drainMs = await drain(tag, result.ok, DRAIN_TIMEOUT_MS);
       const whole = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
       const taken = [];
@@ -232,6 +240,7 @@ async function main(): Promise<void> {
         latency,
         routedBy,
         http,
+        host,
         cpu,
         suiteCpuMsPerEvent: suiteCpuMs(whole, Date.now() - wallStart) / Math.max(1, delivered),
         sustainable: result.failed === 0 && delivered >= result.ok && drainMs <= DRAIN_LIMIT_MS && latency.p99 < SUSTAINABLE_P99_MS,
@@ -241,6 +250,7 @@ async function main(): Promise<void> {
           `${step.deliveredPerSecond.toFixed(0)}/s delivered incl. drain, suite CPU ${step.suiteCpuMsPerEvent.toFixed(2)} ms/event; latency p50 ${fmtMs(latency.p50)} p99 ${fmtMs(latency.p99)} p99.9 ${fmtMs(latency.p999)} ` +
           `max ${fmtMs(latency.max)} ms (stored for the bot by p50 ${fmtMs(routedBy.p50)} p99 ${fmtMs(routedBy.p99)} ms), drain ${drainMs} ms, HTTP p50 ${fmtMs(http.p50)} p99 ${fmtMs(http.p99)} ms, gen lag ${result.maxLagMs.toFixed(0)} ms, sustainable: ${step.sustainable}`,
       );
+      log(`  host probe: wake-up late p50 ${fmtMs(host.wakeLateMs.p50)} p99 ${fmtMs(host.wakeLateMs.p99)} max ${fmtMs(host.wakeLateMs.max)} ms; nats-server PING p50 ${fmtMs(host.brokerPingMs.p50)} p99 ${fmtMs(host.brokerPingMs.p99)} max ${fmtMs(host.brokerPingMs.max)} ms`);
       log(`  cpu (cores): ${Object.entries(cpu).map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
       await sleep(2000);
       return step;
@@ -281,6 +291,7 @@ async function main(): Promise<void> {
       const wallStart = Date.now();
       const result = await load.run({ tag: 'soak', rate: soakRate, durationMs: config.soakSeconds * 1000 });
       const cpu = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
+      const host = await hostProbe.take(wallStart, Date.now());
       const drainMs = await drain('soak', result.ok, DRAIN_TIMEOUT_MS);
       const whole = cpuShare(before, cpuSnapshot(tracked), Date.now() - wallStart);
       const series = sampler.stop();
@@ -309,6 +320,7 @@ async function main(): Promise<void> {
         generatorMaxLagMs: result.maxLagMs,
         latency,
         http: summarize(result.httpMs),
+        host,
         cpu,
         suiteCpuMsPerEvent: suiteCpuMs(whole, Date.now() - wallStart) / Math.max(1, latencies.length),
         sustainable: result.failed === 0 && latencies.length >= result.ok && drainMs <= DRAIN_LIMIT_MS,
@@ -347,7 +359,7 @@ async function main(): Promise<void> {
     mkdirSync(config.out, { recursive: true });
     writeFileSync(join(config.out, 'e2e-latest.json'), JSON.stringify(results, null, 1));
     writeFileSync(join(config.out, 'e2e-latency.svg'), latencyChart(ladder.map((s) => ({ rate: s.rate, ...s.latency })), TARGET_P99_MS, `Webhook POST → bot handler latency (2 bots, ${config.threads.toLocaleString('en-US')} threads)`));
-    if (soak) writeFileSync(join(config.out, 'e2e-memory.svg'), memoryChart(soak.series.filter((s) => s.name !== 'load generator'), `Memory during the soak (${soakRate}/s, ${config.soakSeconds} s)`));
+    if (soak) writeFileSync(join(config.out, 'e2e-memory.svg'), memoryChart(soak.series.filter((s) => s.name !== 'load generator' && s.name !== 'host probe'), `Memory during the soak (${soakRate}/s, ${config.soakSeconds} s)`));
     writeFileSync(join(config.out, 'e2e-latest.md'), markdown(results));
     log(`results: ${join(config.out, 'e2e-latest.json')} (+ .md, e2e-latency.svg${soak ? ', e2e-memory.svg' : ''})`);
     console.log(`\n${markdown(results)}`);
@@ -373,14 +385,14 @@ interface Results {
 
 function markdown(r: Results): string {
   const row = (s: StepResult) =>
-    `| ${s.rate.toLocaleString('en-US')} | ${s.durationS} s | ${s.achievedRate.toFixed(0)} | ${s.accepted}/${s.sent} | ${s.delivered} | ${s.redelivered} | ${s.deliveredPerSecond.toFixed(0)} | ${fmtMs(s.latency.p50)} | ${fmtMs(s.latency.p90)} | ${fmtMs(s.latency.p99)} | ${fmtMs(s.latency.p999)} | ${fmtMs(s.latency.max)} | ${fmtMs(s.http.p50)} / ${fmtMs(s.http.p99)} | ${(s.drainMs / 1000).toFixed(1)} s | ${s.suiteCpuMsPerEvent.toFixed(2)} | ${s.sustainable ? 'yes' : 'no'} |`;
+    `| ${s.rate.toLocaleString('en-US')} | ${s.durationS} s | ${s.achievedRate.toFixed(0)} | ${s.accepted}/${s.sent} | ${s.delivered} | ${s.redelivered} | ${s.deliveredPerSecond.toFixed(0)} | ${fmtMs(s.latency.p50)} | ${fmtMs(s.latency.p90)} | ${fmtMs(s.latency.p99)} | ${fmtMs(s.latency.p999)} | ${fmtMs(s.latency.max)} | ${fmtMs(s.http.p50)} / ${fmtMs(s.http.p99)} | ${s.host ? `${fmtMs(s.host.wakeLateMs.p99)} / ${fmtMs(s.host.brokerPingMs.p99)}` : '-'} | ${(s.drainMs / 1000).toFixed(1)} s | ${s.suiteCpuMsPerEvent.toFixed(2)} | ${s.sustainable ? 'yes' : 'no'} |`;
   const allSteps = [...r.steps, ...r.search].sort((a, b) => a.rate - b.rate);
   const cpuNames = Object.keys(r.steps[0]?.cpu ?? {});
   const lines = [
     `Run ${r.startedAt} → ${r.finishedAt}; machine ${JSON.stringify(r.machine)}`,
     '',
-    '| offered events/s | duration | sent/s | accepted/sent | delivered (messaging) | redelivered | delivered/s incl. drain | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | HTTP p50 / p99 ms | drain | suite CPU ms/event | sustainable |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|',
+    '| offered events/s | duration | sent/s | accepted/sent | delivered (messaging) | redelivered | delivered/s incl. drain | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | HTTP p50 / p99 ms | host: wake-up late / nats PING p99 ms | drain | suite CPU ms/event | sustainable |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|',
     ...allSteps.map(row),
     '',
     `Highest sustainable rate tried: ${r.maxSustainable.toLocaleString('en-US')} events/s.`,
