@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait-for.js';
  * JetStream (batches in stream order, one ack per batch, retries in order, redelivery to the
  * next leader, dead letters).
  */
-describe('single reader: leader lease and ordered batches', () => {
+describe('single reader: leader lease, ordered batches, thread-ordered consumer', () => {
   let env: TestEnvironment;
   let platform: typeof import('@app/platform');
   let messaging: typeof import('@app/messaging');
@@ -177,6 +177,115 @@ describe('single reader: leader lease and ordered batches', () => {
       await running;
       expect(seen).toEqual([1]);
       expect(dead.state.messages).toBe(2);
+    });
+  });
+
+  describe('ThreadOrderedConsumer', () => {
+    const schema = z.object({ key: z.string(), n: z.number() });
+    type Msg = { key: string; n: number };
+    let published = 0;
+    const publish = (subject: string, key: string, n: number) =>
+      nats.js.publish(nats.subject(subject), JSON.stringify({ key, n }), { msgID: `${subject}:${key}:${n}:${++published}` });
+
+    function consumer(durable: string, subject: string, handle: (m: Msg) => Promise<void>, extra: Partial<import('@app/messaging').ThreadOrderedSpec<typeof schema>> = {}) {
+      return new messaging.ThreadOrderedConsumer(nats, { stream: 'EVENTS', durable, filterSubject: subject, schema, keyOf: (m) => m.key, maxAckPending: 64, concurrency: 8, ackWaitMs: 1000, handle, ...extra });
+    }
+    const info = (durable: string) => nats.jsm.consumers.info(`${env.prefix.toUpperCase()}_EVENTS`, durable);
+    const byKey = (seen: Msg[], key: string) => seen.filter((m) => m.key === key).map((m) => m.n);
+
+    it("keeps each key's messages in order while other keys go past a slow one", async () => {
+      for (let n = 1; n <= 5; n++) for (const key of ['slow', 'b', 'c']) await publish('events.thread-a', key, n);
+      const seen: Msg[] = [];
+      let release!: () => void;
+      const slowFirst = new Promise<void>((resolve) => (release = resolve));
+      const stop = new AbortController();
+      const running = consumer('thread-a', 'events.thread-a', async (m) => {
+        if (m.key === 'slow' && m.n === 1) await slowFirst;
+        seen.push(m);
+      }).run(stop.signal);
+      await waitFor(() => (byKey(seen, 'b').length === 5 && byKey(seen, 'c').length === 5) || undefined, 'b and c handled while slow:1 runs');
+      expect(byKey(seen, 'slow')).toEqual([]); // slow:2… wait behind slow:1
+      release();
+      await waitFor(() => seen.length >= 15 || undefined, 'all fifteen');
+      stop.abort();
+      await running;
+      expect(byKey(seen, 'slow')).toEqual([1, 2, 3, 4, 5]);
+      expect(byKey(seen, 'b')).toEqual([1, 2, 3, 4, 5]);
+      expect(seen).toHaveLength(15);
+      const state = await info('thread-a');
+      expect(state.num_ack_pending).toBe(0);
+      expect(state.ack_floor.stream_seq).toBe(state.delivered.stream_seq);
+    });
+
+    it("retries a failed message in place, before its key's next one, and keeps it in hand past the ack wait", async () => {
+      for (let n = 1; n <= 3; n++) for (const key of ['x', 'y']) await publish('events.thread-b', key, n);
+      const seen: Msg[] = [];
+      const started = Date.now();
+      const stop = new AbortController();
+      const running = consumer('thread-b', 'events.thread-b', async (m) => {
+        // x:2 fails for longer than the ack wait (1 s): it must neither be redelivered behind x:3 nor let x:3 pass.
+        if (m.key === 'x' && m.n === 2 && Date.now() - started < 1800) throw new Error('database away');
+        seen.push(m);
+      }).run(stop.signal);
+      await waitFor(() => seen.length >= 6 || undefined, 'all six', 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // a redelivery would show up now
+      stop.abort();
+      await running;
+      expect(byKey(seen, 'x')).toEqual([1, 2, 3]);
+      expect(byKey(seen, 'y')).toEqual([1, 2, 3]);
+      expect(seen).toHaveLength(6);
+    });
+
+    it('gives the next reader what the last one held first, from the ack floor, each key still in order', async () => {
+      for (let n = 1; n <= 4; n++) for (const key of ['p', 'q']) await publish('events.thread-c', key, n);
+      const first = new AbortController();
+      const firstSeen: Msg[] = [];
+      const firstRun = consumer('thread-c', 'events.thread-c', async (m) => {
+        if (m.key === 'p' && m.n === 2) {
+          first.abort(); // the leader goes away while p:2 is being handled: p:2 stays unacked
+          throw new Error('lost the database');
+        }
+        firstSeen.push(m);
+      }).run(first.signal);
+      await firstRun;
+      expect(byKey(firstSeen, 'p')).toEqual([1]);
+      for (let n = 5; n <= 6; n++) for (const key of ['p', 'q']) await publish('events.thread-c', key, n); // newer ones meanwhile
+      const second = new AbortController();
+      const secondSeen: Msg[] = [];
+      const secondRun = consumer('thread-c', 'events.thread-c', async (m) => void secondSeen.push(m)).run(second.signal);
+      await waitFor(() => byKey(secondSeen, 'p').length >= 5 || undefined, 'p:2…6 handled by the next reader', 5_000);
+      second.abort();
+      await secondRun;
+      expect(byKey(secondSeen, 'p')).toEqual([2, 3, 4, 5, 6]);
+      // q's messages after the floor may come again (already handled ones included): in order, none lost.
+      const q = [...byKey(firstSeen, 'q'), ...byKey(secondSeen, 'q')];
+      expect([...new Set(q)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(byKey(secondSeen, 'q')).toEqual([...byKey(secondSeen, 'q')].sort((a, b) => a - b));
+    });
+
+    it('starts a new durable where firstStartSeq says, and moves an invalid message to the dead letters', async () => {
+      await publish('events.thread-d', 'k', 1);
+      const second = await publish('events.thread-d', 'k', 2);
+      await nats.js.publish(nats.subject('events.thread-d'), JSON.stringify('garbage'), { msgID: 'thread-d:garbage' });
+      await publish('events.thread-d', 'k', 3);
+      const deadBefore = (await nats.jsm.streams.info(`${env.prefix.toUpperCase()}_DEAD`)).state.messages;
+      const seen: Msg[] = [];
+      let opened = 0;
+      const stop = new AbortController();
+      const running = consumer('thread-d', 'events.thread-d', async (m) => void seen.push(m), {
+        firstStartSeq: async () => second.seq,
+        opened: async () => void opened++,
+      }).run(stop.signal);
+      await waitFor(() => byKey(seen, 'k').length >= 2 || undefined, 'k:2 and k:3');
+      const dead = await waitFor(async () => {
+        const state = (await nats.jsm.streams.info(`${env.prefix.toUpperCase()}_DEAD`)).state.messages;
+        return state > deadBefore ? state : undefined;
+      }, 'the invalid message in DEAD');
+      stop.abort();
+      await running;
+      expect(byKey(seen, 'k')).toEqual([2, 3]);
+      expect(dead).toBe(deadBefore + 1);
+      expect(opened).toBe(1);
     });
   });
 });

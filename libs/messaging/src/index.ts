@@ -12,3 +12,4 @@ export * from './rpc/rpc-client.js';
 export * from './rpc/create-rpc-microservice.js';
 export * from './messaging.module.js';
 export * from './rpc/rpc-context.js';
+export * from './jetstream/thread-ordered-consumer.js';

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { streamName } from '@app/contracts';
 import type { z } from 'zod';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
-import { consumerInfoOrNull } from './consumer-info.js';
+import { openAtAckFloor } from './ack-floor.js';
 import type { DeliveryMeta } from './durable-consumer.js';
-import { CORRELATION_HEADER } from './publish-headers.js';
+import { deliveryMetaOf, jsonOrUndefined } from './received.js';
 
 export interface BatchItem<T> {
   payload: T;
@@ -163,8 +163,8 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
   private async validItems(batch: JsMsg[]): Promise<Array<BatchItem<z.infer<S>>>> {
     const items: Array<BatchItem<z.infer<S>>> = [];
     for (const message of batch) {
-      const meta = metaOf(message);
-      const parsed = this.spec.schema.safeParse(safeJson(message));
+      const meta = deliveryMetaOf(message);
+      const parsed = this.spec.schema.safeParse(jsonOrUndefined(message));
       if (parsed.success) items.push({ payload: parsed.data, meta });
       else await this.deadLetter(meta, `invalid payload: ${parsed.error.message}`, batch);
     }
@@ -179,62 +179,18 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
     await this.nats.js.publish(this.nats.subject(`dead.${this.spec.durable}`), JSON.stringify(record), { msgID: `${this.spec.durable}:${meta.streamSeq}` });
   }
 
-  /**
-   * Makes the durable deliver next the first message not yet acknowledged. A durable with nothing
-   * unacknowledged already does; otherwise it is created again from its ack floor (JetStream 2.9
-   * cannot move a durable's position), so the messages an earlier reader held come first rather
-   * than after the ack wait. Starts with fresh bookkeeping: the new deliveries are numbered from 1.
-   */
+  /** Repositions the durable at its ack floor (see openAtAckFloor), with fresh bookkeeping. */
   private async startAtAckFloor(stream: string): Promise<void> {
     this.gap = false;
-    // Only a durable that does not exist is created from the start: an info that failed (NATS
-    // away) must not pass for one, or the earlier reader's unacked messages would be skipped.
-    const info = await consumerInfoOrNull(this.nats.jsm, stream, this.spec.durable);
-    if (info && info.num_ack_pending === 0) {
-      await this.ensureConsumer(stream);
-      this.lastDelivery = info.delivered.consumer_seq;
-      this.lastQueued = this.lastAcked = info.ack_floor.stream_seq;
-      return;
-    }
-    const floor = info?.ack_floor.stream_seq ?? 0;
-    if (info) await this.nats.jsm.consumers.delete(stream, this.spec.durable);
-    // A crash right here (durable deleted, not yet created) would make the next start read the
-    // stream from its beginning: slow, but handlers are idempotent (they must be for redeliveries).
-    await this.ensureConsumer(stream, info ? floor + 1 : undefined);
-    this.lastDelivery = 0;
-    this.lastQueued = this.lastAcked = floor;
-  }
-
-  private async ensureConsumer(stream: string, startSeq?: number): Promise<void> {
-    const config: Partial<ConsumerConfig> = {
+    const { lastDelivery, ackFloor } = await openAtAckFloor(this.nats, stream, {
       durable_name: this.spec.durable,
       ack_policy: AckPolicy.All,
-      ...(startSeq === undefined ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
       filter_subject: this.nats.subject(this.spec.filterSubject),
       max_ack_pending: this.spec.maxBatch,
       ack_wait: nanos(this.spec.ackWaitMs),
       max_deliver: -1,
-    };
-    await this.nats.jsm.consumers.add(stream, config).catch(async () => {
-      const { deliver_policy: _policy, opt_start_seq: _start, ...changeable } = config;
-      await this.nats.jsm.consumers.update(stream, this.spec.durable, changeable);
     });
-  }
-}
-
-function metaOf(message: JsMsg): DeliveryMeta {
-  return {
-    subject: message.subject,
-    streamSeq: message.seq,
-    deliveryCount: message.info.deliveryCount,
-    correlationId: message.headers?.get(CORRELATION_HEADER) || undefined,
-  };
-}
-
-function safeJson(message: JsMsg): unknown {
-  try {
-    return message.json();
-  } catch {
-    return undefined;
+    this.lastDelivery = lastDelivery;
+    this.lastQueued = this.lastAcked = ackFloor;
   }
 }

@@ -5,7 +5,7 @@ import { ErrorCode, streamName } from '@app/contracts';
 import { DomainError } from '@app/platform';
 import type { z } from 'zod';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
-import { CORRELATION_HEADER } from './jetstream-publisher.js';
+import { deliveryMetaOf, jsonOrUndefined } from './received.js';
 
 export interface DeliveryMeta {
   subject: string;
@@ -82,13 +82,8 @@ export class DurableConsumers implements BeforeApplicationShutdown {
   }
 
   private async process(message: JsMsg, spec: ConsumerSpec<z.ZodType>): Promise<void> {
-    const meta: DeliveryMeta = {
-      subject: message.subject,
-      streamSeq: message.seq,
-      deliveryCount: message.info.deliveryCount,
-      correlationId: message.headers?.get(CORRELATION_HEADER) || undefined,
-    };
-    const parsed = spec.schema.safeParse(safeJson(message));
+    const meta = deliveryMetaOf(message);
+    const parsed = spec.schema.safeParse(jsonOrUndefined(message));
     if (!parsed.success) return this.deadLetter(message, spec, `invalid payload: ${parsed.error.message}`);
     try {
       await spec.handle(parsed.data, meta);
@@ -108,13 +103,5 @@ export class DurableConsumers implements BeforeApplicationShutdown {
       .publish(this.nats.subject(`dead.${spec.durable}`), JSON.stringify(record), { msgID: `${spec.durable}:${message.seq}` })
       .then(() => message.term(reason))
       .catch(() => message.nak(MAX_NAK_DELAY_MS)); // keep it rather than lose it
-  }
-}
-
-function safeJson(message: JsMsg): unknown {
-  try {
-    return message.json();
-  } catch {
-    return undefined;
   }
 }
