@@ -288,4 +288,43 @@ describe('single reader: leader lease, ordered batches, thread-ordered consumer'
       expect(opened).toBe(1);
     });
   });
+
+  describe('firstUnackedAcross (replacing per-partition durables)', () => {
+    const stream = () => `${env.prefix.toUpperCase()}_EVENTS`;
+    const put = (partition: number, n: number) => nats.js.publish(nats.subject(`events.mig.${partition}`), JSON.stringify({ n }), { msgID: `mig:${partition}:${n}` });
+    const oldDurable = (partition: number) =>
+      nats.jsm.consumers.add(stream(), { durable_name: `mig-${partition}`, ack_policy: messagingAck.Explicit, filter_subject: nats.subject(`events.mig.${partition}`), max_ack_pending: 1 });
+    let messagingAck: typeof import('@nats-io/jetstream').AckPolicy;
+
+    beforeAll(async () => {
+      messagingAck = (await import('@nats-io/jetstream')).AckPolicy;
+    });
+
+    /** Pulls and acks `count` messages of one old durable (what the old routing did). */
+    async function routeOld(partition: number, count: number) {
+      const consumer = await nats.js.consumers.get(stream(), `mig-${partition}`);
+      for (let i = 0; i < count; i++) {
+        const message = await consumer.next({ expires: 2000 });
+        await message?.ackAck();
+      }
+    }
+
+    it('answers undefined without old durables, and otherwise the first message one of them has not acknowledged', async () => {
+      expect(await messaging.firstUnackedAcross(nats.jsm, stream(), /^mig-\d+$/)).toBeUndefined();
+      for (const p of [0, 1, 2]) await oldDurable(p);
+      const seqs: Record<string, number> = {};
+      // Partition 2's first message comes after others': its ack floor (0) is not where it stands.
+      for (const [p, n] of [[0, 1], [1, 1], [0, 2], [2, 1], [1, 2], [0, 3]] as const) seqs[`${p}:${n}`] = (await put(p, n)).seq;
+      await routeOld(0, 3); // partition 0: everything routed
+      await routeOld(1, 1); // partition 1: 1:2 not yet
+      // partition 2: nothing routed
+      const start = await messaging.firstUnackedAcross(nats.jsm, stream(), /^mig-\d+$/);
+      expect(start).toBe(seqs['2:1']);
+      await routeOld(2, 1); // now only 1:2 is outstanding
+      expect(await messaging.firstUnackedAcross(nats.jsm, stream(), /^mig-\d+$/)).toBe(seqs['1:2']);
+      await routeOld(1, 1); // all caught up: start after the stream's last message
+      const last = (await nats.jsm.streams.info(stream())).state.last_seq;
+      expect(await messaging.firstUnackedAcross(nats.jsm, stream(), /^mig-\d+$/)).toBe(last + 1);
+    });
+  });
 });

@@ -13,3 +13,4 @@ export * from './rpc/create-rpc-microservice.js';
 export * from './messaging.module.js';
 export * from './rpc/rpc-context.js';
 export * from './jetstream/thread-ordered-consumer.js';
+export { firstUnackedAcross } from './jetstream/ack-floor.js';

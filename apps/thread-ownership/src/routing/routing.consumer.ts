@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { WEBHOOK_EVENT_SUBJECT, streamName, webhookEventStoredSchema } from '@app/contracts';
-import { NatsConnectionService, ThreadOrderedConsumer } from '@app/messaging';
+import { firstUnackedAcross, NatsConnectionService, ThreadOrderedConsumer } from '@app/messaging';
 import { LeaderLease } from '@app/platform';
 import type { ThreadOwnershipEnv } from '../config/thread-ownership-env.js';
 import { RoutingService } from './routing.service.js';
@@ -71,20 +71,12 @@ export class RoutingConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Where the new durable starts on an install that routed with per-partition durables: at the
-   * first event some partition has not acknowledged. Partitions with nothing outstanding do not
-   * hold it back, and events stored after the stream's last sequence was read are after it. The
-   * events between that start and the other partitions' positions are routed again: routing is
-   * idempotent, and the BOTS stream's dedupe window drops the copies. A fresh install (no old
-   * durables) reads from the beginning.
+   * first event some partition had not acknowledged (firstUnackedAcross). The events between it
+   * and the other partitions' positions are routed again: routing is idempotent, and the BOTS
+   * stream's dedupe window drops the copies. A fresh install (no old durables) reads from the start.
    */
   private async startAfterPartitionConsumers(): Promise<number | undefined> {
-    const lastSeq = (await this.nats.jsm.streams.info(this.stream)).state.last_seq; // read first, see above
-    let start: number | undefined;
-    for await (const info of this.nats.jsm.consumers.list(this.stream)) {
-      if (!PARTITION_DURABLE.test(info.name)) continue;
-      start ??= lastSeq + 1;
-      if (info.num_pending > 0 || info.num_ack_pending > 0) start = Math.min(start, info.ack_floor.stream_seq + 1);
-    }
+    const start = await firstUnackedAcross(this.nats.jsm, this.stream, PARTITION_DURABLE);
     if (start !== undefined) this.logger.log({ start }, 'routing moves from per-partition durables to one; starting at the first event a partition had not routed');
     return start;
   }

@@ -1,4 +1,4 @@
-import { DeliverPolicy, type ConsumerConfig } from '@nats-io/jetstream';
+import { DeliverPolicy, type ConsumerConfig, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import type { NatsConnectionService } from '../connection/nats-connection.service.js';
 import { consumerInfoOrNull } from './consumer-info.js';
 
@@ -42,4 +42,34 @@ async function ensureConsumer(nats: NatsConnectionService, stream: string, confi
     const { deliver_policy: _policy, opt_start_seq: _start, ...changeable } = placed;
     await nats.jsm.consumers.update(stream, config.durable_name, changeable);
   });
+}
+
+/**
+ * For a reader that replaces several durables (e.g. one per partition): the first stream
+ * sequence one of them has not acknowledged, or undefined when none of them exists. Durables
+ * with nothing outstanding do not hold it back; the stream's last sequence is read before them,
+ * so a message stored while they are read is never before the answer.
+ */
+export async function firstUnackedAcross(jsm: JetStreamManager, stream: string, replaced: RegExp): Promise<number | undefined> {
+  const lastSeq = (await jsm.streams.info(stream)).state.last_seq;
+  let start: number | undefined;
+  for await (const info of jsm.consumers.list(stream)) {
+    if (!replaced.test(info.name)) continue;
+    start ??= lastSeq + 1;
+    if (info.num_pending === 0 && info.num_ack_pending === 0) continue;
+    const first = await firstOfSubjectAfter(jsm, stream, info.config.filter_subject ?? '>', info.ack_floor.stream_seq);
+    if (first !== undefined) start = Math.min(start, first);
+  }
+  return start;
+}
+
+/**
+ * The first message on `subject` after `seq`. A durable's ack floor is a stream sequence: a
+ * filtered durable that acknowledged nothing yet has floor 0, and its first unacknowledged
+ * message may be far after it. (`next_by_subj` is in the server's MSG.GET since 2.9, though
+ * nats.js types it for direct gets only.)
+ */
+async function firstOfSubjectAfter(jsm: JetStreamManager, stream: string, subject: string, seq: number): Promise<number | undefined> {
+  const query = { seq: seq + 1, next_by_subj: subject } as unknown as MsgRequest;
+  return (await jsm.streams.getMessage(stream, query))?.seq;
 }
