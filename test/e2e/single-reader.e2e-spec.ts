@@ -325,6 +325,10 @@ describe('single reader: leader lease, ordered batches, thread-ordered consumer'
       await routeOld(1, 1); // all caught up: start after the stream's last message
       const last = (await nats.jsm.streams.info(stream())).state.last_seq;
       expect(await messaging.firstUnackedAcross(nats.jsm, stream(), /^mig-\d+$/)).toBe(last + 1);
+      // Once replaced, the old durables go; nothing else does.
+      expect(await messaging.deleteConsumersMatching(nats.jsm, stream(), /^mig-\d+$/)).toBe(3);
+      expect(await messaging.firstUnackedAcross(nats.jsm, stream(), /^mig-\d+$/)).toBeUndefined();
+      expect((await nats.jsm.consumers.info(stream(), 'thread-a')).name).toBe('thread-a');
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { WEBHOOK_EVENT_SUBJECT, streamName, webhookEventStoredSchema } from '@app/contracts';
-import { NatsConnectionService, OrderedBatchConsumer } from '@app/messaging';
+import { deleteConsumersMatching, NatsConnectionService, OrderedBatchConsumer } from '@app/messaging';
 import { LeaderLease } from '@app/platform';
 import type { NotificationsEnv } from '../config/env.js';
 import { EventIngestService } from './event-ingest.service.js';
@@ -63,9 +63,7 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   private async removeOldPartitionConsumers(): Promise<void> {
     const stream = streamName(this.nats.options.prefix, 'EVENTS');
     try {
-      for await (const info of this.nats.jsm.consumers.list(stream)) {
-        if (/^notifications-\d+$/.test(info.name)) await this.nats.jsm.consumers.delete(stream, info.name);
-      }
+      await deleteConsumersMatching(this.nats.jsm, stream, /^notifications-\d+$/);
     } catch (error) {
       this.logger.warn({ err: error }, 'could not remove the old per-partition consumers; they are harmless');
     }

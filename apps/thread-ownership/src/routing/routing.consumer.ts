@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { WEBHOOK_EVENT_SUBJECT, streamName, webhookEventStoredSchema } from '@app/contracts';
-import { firstUnackedAcross, NatsConnectionService, ThreadOrderedConsumer } from '@app/messaging';
+import { deleteConsumersMatching, firstUnackedAcross, NatsConnectionService, ThreadOrderedConsumer } from '@app/messaging';
 import { LeaderLease } from '@app/platform';
 import type { ThreadOwnershipEnv } from '../config/thread-ownership-env.js';
 import { RoutingService } from './routing.service.js';
@@ -84,9 +84,7 @@ export class RoutingConsumer implements OnApplicationBootstrap, BeforeApplicatio
   /** Once the new durable exists, the old ones would only hold state (and cost nats-server a wake-up per event). */
   private async removePartitionConsumers(): Promise<void> {
     try {
-      for await (const info of this.nats.jsm.consumers.list(this.stream)) {
-        if (PARTITION_DURABLE.test(info.name)) await this.nats.jsm.consumers.delete(this.stream, info.name);
-      }
+      await deleteConsumersMatching(this.nats.jsm, this.stream, PARTITION_DURABLE);
     } catch (error) {
       this.logger.warn({ err: error }, 'could not remove the old per-partition durables; the next start tries again');
     }

@@ -10,10 +10,10 @@ export const WEBHOOK_EVENT_SUBJECT = 'events.webhook';
 export const webhookEventSubject = (partition: number): string => `${WEBHOOK_EVENT_SUBJECT}.${partition}`;
 
 /**
- * Number of ordered partitions. Every producer and consumer must agree on it, so it is a
- * contract, not configuration: changing it requires draining the EVENTS stream first.
- * Each partition has one event in flight, so throughput is about partitions ÷ per-event latency:
- * 64 keeps a 2-core machine busy where 16 left it waiting (bench/e2e).
+ * Number of partition subjects. A thread's events are always on the same one, so a reader can
+ * take one partition's share of the stream in order. Routing reads all of them through one
+ * reader that keeps each thread's events in order (ThreadOrderedConsumer); the subjects stay a
+ * contract for readers that split the work by partition, and the ingress publishes to them.
  */
 export const EVENT_PARTITIONS = 64;
 

@@ -9,3 +9,12 @@ export async function consumerInfoOrNull(jsm: JetStreamManager, stream: string, 
     throw error;
   }
 }
+
+/** Deletes the stream's durables whose names match (e.g. ones a single reader replaced); returns how many went. */
+export async function deleteConsumersMatching(jsm: JetStreamManager, stream: string, names: RegExp): Promise<number> {
+  let deleted = 0;
+  for await (const info of jsm.consumers.list(stream)) {
+    if (names.test(info.name) && (await jsm.consumers.delete(stream, info.name))) deleted++;
+  }
+  return deleted;
+}
