@@ -90,6 +90,9 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
         if (this.gap) this.logger.warn({ durable: this.spec.durable }, 'a delivery went missing; reading again from the ack floor');
       }
     } finally {
+      // Also when reading failed: no handler of this reader may still run once the next one starts.
+      this.dropWaiting();
+      await this.settled();
       clearInterval(keepInHand);
     }
   }
