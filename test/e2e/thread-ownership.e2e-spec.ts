@@ -401,4 +401,30 @@ describe('thread ownership', () => {
       await nc.close();
     }
   });
+
+  // Last: it stops one of the two replicas.
+  it('routes on, in order, after the replica that routes stops: the other one takes over', async () => {
+    const { RoutingConsumer } = await import('../../apps/thread-ownership/src/routing/routing.consumer.js');
+    const { RoutingService } = await import('../../apps/thread-ownership/src/routing/routing.service.js');
+    const replicas = suite.apps.filter((app) => {
+      try {
+        return app.get(RoutingService, { strict: false }) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    expect(replicas).toHaveLength(2);
+    const leaders = () => replicas.filter((app) => app.get(RoutingConsumer).leading);
+    expect(leaders()).toHaveLength(1); // one reader of the EVENTS durable, never two
+    const [leader] = leaders();
+    const other = replicas.find((app) => app !== leader)!;
+    const psid = await openThread();
+    await leader!.close();
+    const texts = Array.from({ length: 10 }, (_, i) => `after the leader ${i}`);
+    for (const text of texts) await suite.user.sendText(psid, text);
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === texts.at(-1), 'the last message, routed by the other replica', 20_000);
+    expect(other.get(RoutingConsumer).leading).toBe(true);
+    const received = sales.received('messaging', (e) => e.psid === psid && (textOf(e) ?? '').startsWith('after the leader')).map(textOf);
+    expect(received).toEqual(texts);
+  });
 });

@@ -60,6 +60,11 @@ export class RoutingConsumer implements OnApplicationBootstrap, BeforeApplicatio
     );
   }
 
+  /** Whether this replica is the one routing now. */
+  get leading(): boolean {
+    return this.lease?.leading ?? false;
+  }
+
   /** Stops reading; events being routed finish and are acked before NATS and the database close. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.lease?.stop();

@@ -32,6 +32,11 @@ export class LeaderLease {
     this.logger = new Logger(`LeaderLease ${options.name}`);
   }
 
+  /** Whether this replica leads (its work is running) right now. */
+  get leading(): boolean {
+    return this.current !== undefined && !this.current.signal.aborted;
+  }
+
   start(work: LeaderWork): void {
     this.campaign ??= this.run(work);
   }
