@@ -2,9 +2,12 @@ import { Logger } from '@nestjs/common';
 import { AckPolicy, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { streamName } from '@app/contracts';
+import { retryUntilStopped } from '@app/platform';
 import type { z } from 'zod';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
 import { openAtAckFloor } from './ack-floor.js';
+import { readContiguous } from './contiguous-read.js';
+import { copyToDeadLetters } from './dead-letters.js';
 import type { DeliveryMeta } from './durable-consumer.js';
 import { deliveryMetaOf, jsonOrUndefined } from './received.js';
 
@@ -37,8 +40,6 @@ export interface BatchConsumerSpec<S extends z.ZodType> {
   handle(batch: Array<BatchItem<z.infer<S>>>, deadLetter: (item: BatchItem<z.infer<S>>, reason: string) => Promise<void>): Promise<void>;
 }
 
-const MAX_RETRY_DELAY_MS = 10_000;
-
 /**
  * One reader of a durable consumer with AckPolicy.All, for work that is cheapest in bulk: the
  * messages that arrive while a batch is being handled form the next batch, and one ack of a
@@ -64,10 +65,6 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
   private draining?: Promise<void>;
   private lastQueued = 0;
   private lastAcked = 0;
-  /** The consumer's delivery sequence of the last message received (redeliveries included). */
-  private lastDelivery = 0;
-  /** Set when a delivery went missing: nothing after it is queued, and the reader starts over. */
-  private gap = false;
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -80,37 +77,18 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
   async run(stop: AbortSignal): Promise<void> {
     const stream = streamName(this.nats.options.prefix, this.spec.stream);
     while (!stop.aborted) {
-      await this.startAtAckFloor(stream);
-      await this.readUntilStoppedOrGap(stream, stop);
-      if (this.gap) this.logger.warn({ durable: this.spec.durable, after: this.lastQueued }, 'a delivery went missing; reading again from the ack floor');
-    }
-  }
-
-  private async readUntilStoppedOrGap(stream: string, stop: AbortSignal): Promise<void> {
-    const consumer = await this.nats.js.consumers.get(stream, this.spec.durable);
-    const messages = await consumer.consume({ max_messages: this.spec.maxBatch });
-    const close = () => void messages.close().catch(() => undefined);
-    if (stop.aborted) close();
-    stop.addEventListener('abort', close, { once: true });
-    try {
-      for await (const message of messages) {
-        this.enqueue(message, stop);
-        if (this.gap) break;
+      const lastDelivery = await this.startAtAckFloor(stream);
+      let gap = false;
+      try {
+        gap = await readContiguous(this.nats, { stream, durable: this.spec.durable, maxMessages: this.spec.maxBatch, lastDelivery }, stop, (message) => this.enqueue(message, stop));
+      } finally {
+        await this.draining; // only messages from before a gap were queued: their acks are safe
       }
-    } finally {
-      stop.removeEventListener('abort', close);
-      close();
-      await this.draining; // only messages from before a gap were queued: their acks are safe
+      if (gap) this.logger.warn({ durable: this.spec.durable, after: this.lastQueued }, 'a delivery went missing; reading again from the ack floor');
     }
   }
 
   private enqueue(message: JsMsg, stop: AbortSignal): void {
-    const delivery = message.info.deliverySequence;
-    if (this.lastDelivery !== 0 && delivery !== this.lastDelivery + 1) {
-      this.gap = true;
-      return;
-    }
-    this.lastDelivery = delivery;
     const seq = message.seq;
     if (seq <= this.lastQueued) {
       if (seq <= this.lastAcked) this.nats.writes.defer(() => message.ack());
@@ -145,19 +123,16 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
 
   /** Never rejects: a failure (database or NATS away) is retried with backoff, in order, until it passes or the consumer stops. */
   private async handleUntilDone(batch: JsMsg[], stop: AbortSignal): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
+    const handled = await retryUntilStopped(
+      stop,
+      async () => {
         const items = await this.validItems(batch);
         await this.spec.handle(items, (item, reason) => this.deadLetter(item.meta, reason, batch));
         return true;
-      } catch (error) {
-        if (stop.aborted) return false;
-        const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** Math.min(attempt, 10));
-        this.logger.warn({ err: error, durable: this.spec.durable, from: batch[0]?.seq, to: batch.at(-1)?.seq, delay }, 'batch failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        if (stop.aborted) return false;
-      }
-    }
+      },
+      (error, delay) => this.logger.warn({ err: error, durable: this.spec.durable, from: batch[0]?.seq, to: batch.at(-1)?.seq, delay }, 'batch failed; retrying'),
+    );
+    return handled === true;
   }
 
   private async validItems(batch: JsMsg[]): Promise<Array<BatchItem<z.infer<S>>>> {
@@ -174,14 +149,11 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
   /** Copies one message to the DEAD stream; throws if that fails, so the batch is retried rather than lost. */
   private async deadLetter(meta: DeliveryMeta, reason: string, batch: JsMsg[]): Promise<void> {
     const message = batch.find((m) => m.seq === meta.streamSeq);
-    this.logger.error({ durable: this.spec.durable, seq: meta.streamSeq, reason }, 'message cannot be processed; moved to DEAD');
-    const record = { durable: this.spec.durable, subject: meta.subject, streamSeq: meta.streamSeq, reason, data: message?.string() ?? null };
-    await this.nats.js.publish(this.nats.subject(`dead.${this.spec.durable}`), JSON.stringify(record), { msgID: `${this.spec.durable}:${meta.streamSeq}` });
+    await copyToDeadLetters(this.nats, this.logger, this.spec.durable, meta, message?.string() ?? null, reason);
   }
 
-  /** Repositions the durable at its ack floor (see openAtAckFloor), with fresh bookkeeping. */
-  private async startAtAckFloor(stream: string): Promise<void> {
-    this.gap = false;
+  /** Repositions the durable at its ack floor (see openAtAckFloor), with fresh bookkeeping; returns the last delivery sequence. */
+  private async startAtAckFloor(stream: string): Promise<number> {
     const { lastDelivery, ackFloor } = await openAtAckFloor(this.nats, stream, {
       durable_name: this.spec.durable,
       ack_policy: AckPolicy.All,
@@ -190,7 +162,7 @@ export class OrderedBatchConsumer<S extends z.ZodType> {
       ack_wait: nanos(this.spec.ackWaitMs),
       max_deliver: -1,
     });
-    this.lastDelivery = lastDelivery;
     this.lastQueued = this.lastAcked = ackFloor;
+    return lastDelivery;
   }
 }

@@ -5,6 +5,7 @@ import { ErrorCode, streamName } from '@app/contracts';
 import { DomainError } from '@app/platform';
 import type { z } from 'zod';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
+import { copyToDeadLetters } from './dead-letters.js';
 import { deliveryMetaOf, jsonOrUndefined } from './received.js';
 
 export interface DeliveryMeta {
@@ -97,10 +98,7 @@ export class DurableConsumers implements BeforeApplicationShutdown {
   }
 
   private async deadLetter(message: JsMsg, spec: ConsumerSpec<z.ZodType>, reason: string): Promise<void> {
-    this.logger.error({ durable: spec.durable, seq: message.seq, reason }, 'message cannot be processed; moved to DEAD');
-    const record = { durable: spec.durable, subject: message.subject, streamSeq: message.seq, reason, data: message.string() };
-    await this.nats.js
-      .publish(this.nats.subject(`dead.${spec.durable}`), JSON.stringify(record), { msgID: `${spec.durable}:${message.seq}` })
+    await copyToDeadLetters(this.nats, this.logger, spec.durable, deliveryMetaOf(message), message.string(), reason)
       .then(() => message.term(reason))
       .catch(() => message.nak(MAX_NAK_DELAY_MS)); // keep it rather than lose it
   }

@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import { AckPolicy, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { ErrorCode, streamName } from '@app/contracts';
-import { DomainError } from '@app/platform';
+import { DomainError, retryUntilStopped } from '@app/platform';
 import type { z } from 'zod';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
 import { openAtAckFloor } from './ack-floor.js';
+import { readContiguous } from './contiguous-read.js';
+import { copyToDeadLetters } from './dead-letters.js';
 import type { DeliveryMeta } from './durable-consumer.js';
 import { deliveryMetaOf, jsonOrUndefined } from './received.js';
 
@@ -39,8 +41,6 @@ interface Held {
 
 type Outcome = 'handled' | 'dead' | 'stopped';
 
-const MAX_RETRY_DELAY_MS = 10_000;
-
 /**
  * One reader of a durable consumer that keeps each key's messages (a thread's events) in stream
  * order while different keys proceed side by side: one consumer for all partitions, where a
@@ -67,8 +67,6 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
   private readonly ready: string[] = [];
   private readonly inHand = new Set<number>();
   private running = 0;
-  private lastDelivery = 0;
-  private gap = false;
   private idle?: () => void;
 
   constructor(
@@ -84,10 +82,12 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
     const keepInHand = setInterval(() => this.keepInHand(), Math.max(250, Math.floor(this.spec.ackWaitMs / 3)));
     try {
       while (!stop.aborted) {
-        await this.startAtAckFloor(stream);
-        await this.readUntilStoppedOrGap(stream, stop);
+        const lastDelivery = await this.startAtAckFloor(stream);
+        const read = { stream, durable: this.spec.durable, maxMessages: this.spec.maxAckPending, lastDelivery };
+        const gap = await readContiguous(this.nats, read, stop, (message) => this.receive(message, stop));
+        this.dropWaiting(); // not started: the next reader gets them from the ack floor
         await this.settled();
-        if (this.gap) this.logger.warn({ durable: this.spec.durable }, 'a delivery went missing; reading again from the ack floor');
+        if (gap) this.logger.warn({ durable: this.spec.durable }, 'a delivery went missing; reading again from the ack floor');
       }
     } finally {
       // Also when reading failed: no handler of this reader may still run once the next one starts.
@@ -97,8 +97,8 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
     }
   }
 
-  private async startAtAckFloor(stream: string): Promise<void> {
-    this.gap = false;
+  /** Returns the last delivery sequence (see openAtAckFloor). */
+  private async startAtAckFloor(stream: string): Promise<number> {
     const { lastDelivery } = await openAtAckFloor(
       this.nats,
       stream,
@@ -110,38 +110,13 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
         ack_wait: nanos(this.spec.ackWaitMs),
         max_deliver: -1,
       },
-      this.spec.firstStartSeq && (() => this.spec.firstStartSeq!()),
+      async () => this.spec.firstStartSeq?.(),
     );
-    this.lastDelivery = lastDelivery;
     await this.spec.opened?.();
-  }
-
-  private async readUntilStoppedOrGap(stream: string, stop: AbortSignal): Promise<void> {
-    const consumer = await this.nats.js.consumers.get(stream, this.spec.durable);
-    const messages = await consumer.consume({ max_messages: this.spec.maxAckPending });
-    const close = () => void messages.close().catch(() => undefined);
-    if (stop.aborted) close();
-    stop.addEventListener('abort', close, { once: true });
-    try {
-      for await (const message of messages) {
-        if (stop.aborted) break;
-        this.receive(message, stop);
-        if (this.gap) break;
-      }
-    } finally {
-      stop.removeEventListener('abort', close);
-      close();
-    }
-    this.dropWaiting(); // not started: the next reader gets them from the ack floor
+    return lastDelivery;
   }
 
   private receive(message: JsMsg, stop: AbortSignal): void {
-    const delivery = message.info.deliverySequence;
-    if (this.lastDelivery !== 0 && delivery !== this.lastDelivery + 1) {
-      this.gap = true;
-      return;
-    }
-    this.lastDelivery = delivery;
     if (this.inHand.has(message.seq)) return; // the ack wait ran out while it was in hand: it still is
     const parsed = this.spec.schema.safeParse(jsonOrUndefined(message));
     if (!parsed.success) {
@@ -191,20 +166,21 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
   /** `stopped`: the reader stopped first, and the message stays unacked for the next reader. */
   private async handleUntilDone(held: Held, stop: AbortSignal): Promise<Outcome> {
     const meta = deliveryMetaOf(held.message);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.spec.handle(held.payload as z.infer<S>, meta);
-        return 'handled';
-      } catch (error) {
-        const never = error instanceof DomainError && error.code === ErrorCode.InvalidPayload;
-        if (never && (await this.deadLetter(held.message, error.message))) return 'dead';
-        if (stop.aborted) return 'stopped';
-        const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** Math.min(attempt, 10));
-        this.logger.warn({ err: error, durable: this.spec.durable, seq: meta.streamSeq, delay }, 'handler failed; retrying in place');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        if (stop.aborted) return 'stopped';
-      }
-    }
+    const outcome = await retryUntilStopped(
+      stop,
+      async (): Promise<Outcome> => {
+        try {
+          await this.spec.handle(held.payload as z.infer<S>, meta);
+          return 'handled';
+        } catch (error) {
+          const never = error instanceof DomainError && error.code === ErrorCode.InvalidPayload;
+          if (never && (await this.deadLetter(held.message, error.message))) return 'dead';
+          throw error;
+        }
+      },
+      (error, delay) => this.logger.warn({ err: error, durable: this.spec.durable, seq: meta.streamSeq, delay }, 'handler failed; retrying in place'),
+    );
+    return outcome ?? 'stopped';
   }
 
   /** Resets the ack timer of every message in hand, so none is redelivered behind later ones. */
@@ -241,10 +217,7 @@ export class ThreadOrderedConsumer<S extends z.ZodType> {
    * message is then left as it is, to come back rather than be lost).
    */
   private async deadLetter(message: JsMsg, reason: string): Promise<boolean> {
-    this.logger.error({ durable: this.spec.durable, seq: message.seq, reason }, 'message cannot be processed; moved to DEAD');
-    const record = { durable: this.spec.durable, subject: message.subject, streamSeq: message.seq, reason, data: message.string() };
-    return this.nats.js
-      .publish(this.nats.subject(`dead.${this.spec.durable}`), JSON.stringify(record), { msgID: `${this.spec.durable}:${message.seq}` })
+    return copyToDeadLetters(this.nats, this.logger, this.spec.durable, deliveryMetaOf(message), message.string(), reason)
       .then(() => {
         message.term(reason);
         return true;

@@ -1,3 +1,4 @@
 export * from './clock.js';
 export * from './periodic-task.js';
 export * from './retry-briefly.js';
+export * from './retry-until-stopped.js';
