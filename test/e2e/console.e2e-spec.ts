@@ -87,6 +87,17 @@ describe('operator console', () => {
     expect(new TextDecoder().decode(first.value)).toContain('retry: 2000');
   });
 
+  it('marks the session cookie Secure when the login came over HTTPS through the trusted proxy (CONSOLE_COOKIE_SECURE=auto)', async () => {
+    const login = (headers: Record<string, string>) =>
+      fetch(`${suite.consoleUrl}/login`, { method: 'POST', redirect: 'manual', headers, body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });
+    const overHttps = await login({ 'x-forwarded-proto': 'https' });
+    expect(overHttps.status).toBe(303);
+    expect(overHttps.headers.get('set-cookie')).toMatch(/; Secure$/);
+    const plain = await login({});
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('set-cookie')).toMatch(/^mho_console_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+  });
+
   it('logging out ends the session itself: a copy of the cookie no longer opens anything', async () => {
     const url = suite.consoleUrl!;
     const login = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });
@@ -95,6 +106,7 @@ describe('operator console', () => {
     expect((await home()).status).toBe(200);
     const logout = await fetch(`${url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
     expect(logout.status).toBe(303);
+    expect(logout.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     expect((await home()).status).toBe(303); // to /login
     const action = await fetch(`${url}/actions/threads/${PAGE_ID}/1/take`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
     expect(action.status).toBe(401);

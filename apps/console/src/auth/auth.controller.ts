@@ -32,12 +32,12 @@ export class AuthController {
       return;
     }
     this.throttle.recordSuccess(address);
-    void reply.header('set-cookie', this.sessions.loginCookie()).redirect('/', 303);
+    void reply.header('set-cookie', this.sessions.loginCookie(request)).redirect('/', 303);
   }
 
   @Post('logout')
   async logout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.sessions.revoke(request);
-    void reply.header('set-cookie', this.sessions.logoutCookie()).redirect('/login', 303);
+    void reply.header('set-cookie', this.sessions.logoutCookie(request)).redirect('/login', 303);
   }
 }

@@ -9,6 +9,14 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/**
+ * Whether a cookie set in answer to this request gets `Secure`: the setting, or for `auto` the
+ * request's own protocol (Fastify reads X-Forwarded-Proto only from a trusted proxy).
+ */
+export function secureFor(setting: boolean | 'auto', requestProtocol: string): boolean {
+  return setting === 'auto' ? requestProtocol === 'https' : setting;
+}
+
 export interface CookieOptions {
   maxAgeSeconds: number;
   secure: boolean;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ConsoleSettings } from '../config/console-settings.js';
-import { readCookie, serializeCookie } from './cookies.js';
+import { readCookie, secureFor, serializeCookie } from './cookies.js';
 import { RevokedSessionsRepository } from './revoked-sessions.repository.js';
 import { passwordMatches, SessionSigner, type Session } from './session-signer.js';
 
@@ -36,11 +36,15 @@ export class SessionsService {
   }
 
   /** A `Set-Cookie` value that logs the browser in. */
-  loginCookie(): string {
-    return serializeCookie(SESSION_COOKIE, this.signer.issue(), { maxAgeSeconds: this.settings.sessionTtlMs / 1000, secure: this.settings.cookieSecure });
+  loginCookie(request: FastifyRequest): string {
+    return serializeCookie(SESSION_COOKIE, this.signer.issue(), { maxAgeSeconds: this.settings.sessionTtlMs / 1000, secure: this.secure(request) });
   }
 
-  logoutCookie(): string {
-    return serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: this.settings.cookieSecure });
+  logoutCookie(request: FastifyRequest): string {
+    return serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: this.secure(request) });
+  }
+
+  private secure(request: FastifyRequest): boolean {
+    return secureFor(this.settings.cookieSecure, request.protocol);
   }
 }

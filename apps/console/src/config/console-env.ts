@@ -12,6 +12,13 @@ export const trustProxySchema = z
     return trimmed === 'true' ? true : trimmed;
   });
 
+export type CookieSecure = boolean | 'auto';
+
+export const cookieSecureSchema = z
+  .union([z.literal('auto'), z.stringbool()], { error: 'must be auto, true or false' })
+  .default('auto')
+  .transform((value): CookieSecure => value);
+
 /** The operator console's configuration, validated once at boot (see platform `validateEnv`). */
 export const consoleEnvSchema = z.object({
   ...baseEnvShape,
@@ -22,8 +29,13 @@ export const consoleEnvSchema = z.object({
   /** Signs the session cookie (HMAC-SHA256). Changing it logs every operator out. */
   CONSOLE_SESSION_SECRET: secretSchema(32, 'must be at least 32 characters (openssl rand -base64 32)'),
   CONSOLE_SESSION_TTL_MS: z.coerce.number().int().min(60_000).max(30 * 24 * HOUR_MS).default(12 * HOUR_MS),
-  /** Mark the cookie `Secure` (set true when the console is served over HTTPS). */
-  CONSOLE_COOKIE_SECURE: z.stringbool().default(false),
+  /**
+   * The session cookie's `Secure` flag: `auto` (the default) sets it on a login that arrived over
+   * HTTPS (directly, or per X-Forwarded-Proto from a proxy CONSOLE_TRUST_PROXY trusts), so a TLS
+   * deployment gets it without a setting and a plain-HTTP one (the demo) still logs in; `true`
+   * always (a browser then keeps the cookie only over HTTPS or on localhost); `false` never.
+   */
+  CONSOLE_COOKIE_SECURE: cookieSecureSchema,
   /**
    * Behind a TLS proxy, which proxies to believe about the client's address (X-Forwarded-For):
    * empty (none, the default), `true` (any), or comma-separated proxy addresses/CIDRs. The login throttle

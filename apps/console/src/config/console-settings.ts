@@ -1,5 +1,5 @@
 import { ConfigService } from '@nestjs/config';
-import type { ConsoleEnv } from './console-env.js';
+import type { ConsoleEnv, CookieSecure } from './console-env.js';
 
 /** The validated settings the console's services use (typed; no string keys in services). */
 export class ConsoleSettings {
@@ -7,7 +7,7 @@ export class ConsoleSettings {
     readonly password: string,
     readonly sessionSecret: string,
     readonly sessionTtlMs: number,
-    readonly cookieSecure: boolean,
+    readonly cookieSecure: CookieSecure,
     readonly threadOwnershipUrl: string,
     readonly notificationsUrl: string,
     readonly adminToken: string,

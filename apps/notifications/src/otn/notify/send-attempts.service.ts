@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliverMessage, ErrorCode, type SendResult } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
-import { Clock, type DomainError, retryBriefly, TokenCipher } from '@app/platform';
+import { Clock, type DomainError, retryBriefly, TokenCipher, SmartBatcher } from '@app/platform';
 import { NotificationsSettings } from '../../config/settings.js';
 import { asDomainError, withDetails } from '../../core/errors.js';
-import { SmartBatcher } from '../../core/smart-batcher.js';
 import { refuse, sentTotal } from '../../core/metrics.js';
 import { backoffDelayMs, classifyDeliveryFailure, flaggedIfAmbiguous, isAmbiguousFailure, type DeliveryFailure } from './delivery-outcome.js';
 import { SendLedgerRepository, type PendingSend, type RecordedError, type SentRecord } from './send-ledger.repository.js';
