@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { ApiOperation, ApiProduces } from '@nestjs/swagger';
 import { appIdSchema } from '@app/contracts';
-import { ZodPayloadPipe } from '@app/platform';
-import { AdminTokenGuard } from '@app/platform';
+import { AdminApi, ZodPayloadPipe } from '@app/platform';
 import { AccessService } from './access.service.js';
 
 /**
@@ -9,12 +9,14 @@ import { AccessService } from './access.service.js';
  * deploying the NATS server or a bot, behind the admin token.
  */
 @Controller('access')
-@UseGuards(AdminTokenGuard)
+@AdminApi('access')
 export class AccessController {
   constructor(private readonly access: AccessService) {}
 
   /** The nats-server configuration for every bot app of the registry (text, nats-server 2.9 syntax). */
   @Get('nats-config')
+  @ApiOperation({ summary: 'The nats-server configuration (users and permissions) for the services and every bot app of the registry' })
+  @ApiProduces('text/plain')
   @Header('content-type', 'text/plain; charset=utf-8')
   @Header('cache-control', 'no-store')
   natsConfig(): Promise<string> {
@@ -23,6 +25,7 @@ export class AccessController {
 
   /** User, password, prefix, inbox, stream and consumer of one bot. */
   @Get('bots/:appId')
+  @ApiOperation({ summary: "One bot's NATS connection: user, password, subject prefix, inbox prefix, stream and durable consumer" })
   @Header('cache-control', 'no-store')
   bot(@Param('appId', new ZodPayloadPipe(appIdSchema)) appId: string) {
     return this.access.botConnection(appId);

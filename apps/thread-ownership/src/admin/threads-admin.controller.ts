@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ErrorCode, pageIdSchema, psidSchema } from '@app/contracts';
-import { DomainError, ZodPayloadPipe } from '@app/platform';
+import { AdminApi, ApiZodBody, DomainError, ZodPayloadPipe } from '@app/platform';
 import { OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository } from '../threads/threads.repository.js';
-import { AdminTokenGuard } from '@app/platform';
 import { threadActionSchema, type ThreadActionDto } from './admin.dto.js';
 
 /**
@@ -11,7 +11,7 @@ import { threadActionSchema, type ThreadActionDto } from './admin.dto.js';
  * use, so they obey the same rules and land in the same audit log.
  */
 @Controller('pages/:pageId/threads/:psid')
-@UseGuards(AdminTokenGuard)
+@AdminApi('threads')
 export class ThreadsAdminController {
   constructor(
     private readonly ownership: OwnershipService,
@@ -19,6 +19,7 @@ export class ThreadsAdminController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The thread: owner, since when, when control lapses, and its ownership history' })
   async get(@Param('pageId', new ZodPayloadPipe(pageIdSchema)) pageId: string, @Param('psid', new ZodPayloadPipe(psidSchema)) psid: string) {
     const thread = await this.threads.findThread(pageId, psid);
     if (!thread) throw new DomainError(ErrorCode.UnknownThread, `no conversation with user ${psid} on page ${pageId}`);
@@ -28,6 +29,9 @@ export class ThreadsAdminController {
 
   @Post(':action')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Act on the thread as `appId` (e.g. the Page Inbox, 263902037430900, for a human agent): pass (to targetAppId), take, request or release' })
+  @ApiParam({ name: 'action', enum: ['pass', 'take', 'request', 'release'] })
+  @ApiZodBody(threadActionSchema)
   act(
     @Param('pageId', new ZodPayloadPipe(pageIdSchema)) pageId: string,
     @Param('psid', new ZodPayloadPipe(psidSchema)) psid: string,

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConfigService } from '@nestjs/config';
 import { ErrorCode } from '@app/contracts';
 import { loginDialogUrl, PAGE_INSTALL_SCOPES } from '@app/graph-api';
-import { AdminTokenGuard, DomainError, invalidPayload, ZodPayloadPipe } from '@app/platform';
+import { AdminApi, ApiZodBody, ApiZodQuery, DomainError, invalidPayload, ZodPayloadPipe } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidState, LoginStateStore } from './login-state.store.js';
 import { OnboardingConfig } from './onboarding-config.js';
@@ -20,6 +21,7 @@ import { clearedStateCookie, readStateCookie, stateCookie } from './state-cookie
  * browser by a cookie, protects the callback.
  */
 @Controller('onboarding')
+@ApiTags('onboarding')
 export class OnboardingController {
   constructor(
     private readonly config: OnboardingConfig,
@@ -31,7 +33,9 @@ export class OnboardingController {
 
   /** An invite link for a Page admin: `path` on this service (`url` at ONBOARDING_REDIRECT_URI's origin). */
   @Post('invites')
-  @UseGuards(AdminTokenGuard)
+  @AdminApi('onboarding')
+  @ApiOperation({ summary: 'An invite link for a Page admin to install the app on Pages with Facebook Login' })
+  @ApiZodBody(inviteRequestSchema)
   invite(@Body(new ZodPayloadPipe(inviteRequestSchema)) body: InviteRequest) {
     const settings = this.config.require();
     const expiresAt = this.shared.clock.now().getTime() + (body.ttlMs ?? DEFAULT_INVITE_TTL_MS);
@@ -41,6 +45,8 @@ export class OnboardingController {
   }
 
   @Get('start')
+  @ApiOperation({ summary: "The invite link (a browser route): sends the browser to Facebook's Login dialog" })
+  @ApiZodQuery(startQuerySchema)
   async start(@Query(new ZodPayloadPipe(startQuerySchema)) query: StartQuery, @Res() reply: FastifyReply) {
     const settings = this.config.require();
     checkInvite(this.adminToken(), query.invite, this.shared.clock.now().getTime());
@@ -53,6 +59,8 @@ export class OnboardingController {
   }
 
   @Get('callback')
+  @ApiOperation({ summary: 'Where Facebook sends the browser back (a browser route): installs the app on the Pages granted' })
+  @ApiZodQuery(callbackQuerySchema)
   async callback(
     @Query(new ZodPayloadPipe(callbackQuerySchema)) query: CallbackQuery,
     @Req() request: FastifyRequest,

@@ -1,1 +1,2 @@
 export * from './admin-token.guard.js';
+export * from './api-docs.js';
