@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
-import { renderNatsConfig, natsUsers } from '../apps/thread-ownership/src/access/nats-config.js';
+import { DEFAULT_SERVICE_USERS, renderNatsConfig, natsUsers } from '../apps/thread-ownership/src/access/nats-config.js';
 import { newCredentialsSecret } from '../apps/thread-ownership/src/access/nats-credentials.js';
 
 /**
@@ -21,7 +21,7 @@ const option = (name: string) => {
 };
 
 const prefix = process.env.NATS_PREFIX ?? 'mho';
-const services = (process.env.NATS_SERVICE_USERS ?? 'ingress,thread-ownership,notifications').split(',').map((s) => s.trim()).filter(Boolean);
+const services = (process.env.NATS_SERVICE_USERS ?? DEFAULT_SERVICE_USERS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const appIds = option('apps')?.split(',').map((s) => s.trim()).filter(Boolean) ?? (await registryApps());
 let secret = process.env.NATS_CREDENTIALS_SECRET;
 if (!secret) {

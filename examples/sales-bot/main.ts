@@ -4,6 +4,9 @@ import { Bot, ErrorCode, PAGE_INBOX_APP_ID, RpcError } from '@app/bot-sdk';
  * Example 1 — a sales bot. Owns new conversations (the Page's default app), answers product
  * questions, offers a back-in-stock one-time notification, and passes anything about an order
  * to the support bot. Run: `node dist/examples/sales-bot/main.js` (after `npm run build`).
+ * It reads NATS_URL (default nats://127.0.0.1:4222), NATS_PREFIX (default mho; the demo's is demo),
+ * BOT_APP_ID (default sales-bot), and BOT_NATS_USER / BOT_NATS_PASSWORD where NATS requires a user
+ * (docs/access-control.md). Next to `npm start`: `NATS_PREFIX=demo node dist/examples/sales-bot/main.js`.
  */
 const bot = await Bot.connect({
   appId: process.env.BOT_APP_ID ?? 'sales-bot',

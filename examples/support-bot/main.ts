@@ -4,6 +4,10 @@ import { Bot, PAGE_INBOX_APP_ID } from '@app/bot-sdk';
  * Example 2 — a human-handoff support bot. Receives conversations passed by the sales bot, tries
  * to help, and hands the thread to the Page Inbox (human agents) when the user asks for a person.
  * When the agents are done, Meta passes the thread back and the bots resume.
+ * Run: `node dist/examples/support-bot/main.js` (after `npm run build`). It reads NATS_URL (default
+ * nats://127.0.0.1:4222), NATS_PREFIX (default mho; the demo's is demo), BOT_APP_ID (default
+ * support-bot), and BOT_NATS_USER / BOT_NATS_PASSWORD where NATS requires a user
+ * (docs/access-control.md). Next to `npm start`: `NATS_PREFIX=demo node dist/examples/support-bot/main.js`.
  */
 const bot = await Bot.connect({
   appId: process.env.BOT_APP_ID ?? 'support-bot',

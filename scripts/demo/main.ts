@@ -3,7 +3,7 @@ import { startProcess, stopAll, waitHealthy, type Managed } from './processes.js
 import { freshWorld } from './world.js';
 
 /**
- * `npm start`: the whole suite on this machine — emulator, three services, two bots — then a
+ * `npm start`: the whole suite on this machine — emulator, four services, two bots — then a
  * scripted conversation. Keeps running until Ctrl-C (or exits after the script with `--once`).
  */
 const once = process.argv.includes('--once');
@@ -32,7 +32,7 @@ try {
     if (health) await waitHealthy(managed, health);
     return managed;
   };
-  say('Starting the Messenger emulator, the three services and the operator console…');
+  say('Starting the Messenger emulator and the four services (the operator console among them)…');
   await start('messenger-emulator', 'dist/apps/messenger-emulator/src/main.js', 'http://127.0.0.1:3900/_emulator/health');
   await start('thread-ownership', 'dist/apps/thread-ownership/src/main.js', 'http://127.0.0.1:3001/health');
   await start('notifications', 'dist/apps/notifications/src/main.js', 'http://127.0.0.1:3002/health');
@@ -58,7 +58,11 @@ try {
     say,
   });
   printDirectory();
-  if (once) await shutdown(0);
+  if (once) {
+    // The addresses above are for a running suite: say plainly that they go away now.
+    say('\n--once: the script is done; stopping the services, the emulator and the bots now.');
+    await shutdown(0);
+  }
   say('\nThe suite keeps running; press Ctrl-C to stop it.');
 } catch (error) {
   console.error(`\nThe demo failed: ${(error as Error).message}`);
@@ -84,9 +88,10 @@ function printDirectory(): void {
 Where everything is
   Webhook (ingress)         http://127.0.0.1:3000/webhook     verify token: ${env.META_VERIFY_TOKEN}
   Thread ownership admin    http://127.0.0.1:3001/pages/${PAGE_ID}   (Authorization: Bearer ${env.ADMIN_API_TOKEN})
-  Notifications             http://127.0.0.1:3002/pages/${PAGE_ID}/tokens
+  Notifications             http://127.0.0.1:3002/pages/${PAGE_ID}/tokens   (Authorization: Bearer ${env.ADMIN_API_TOKEN})
   Operator console          http://127.0.0.1:3003/              password: ${env.CONSOLE_PASSWORD}
   Messenger emulator        http://127.0.0.1:3900/_emulator/calls
+  Admin API docs (OpenAPI)  http://127.0.0.1:3001/docs  and  http://127.0.0.1:3002/docs
   Health / metrics          http://127.0.0.1:300{0,1,2,3}/health  and  /metrics
   NATS subjects             demo.>  (streams DEMO_EVENTS, DEMO_BOTS, DEMO_DEAD)
   Database                  postgres://postgres@127.0.0.1:5432/mho_demo

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SuiteClient } from '@app/bot-sdk';
-import { botConsumerName, ErrorCode, RpcError, streamName } from '@app/contracts';
+import { botConsumerName, ErrorCode, GetMessagingWindow, RpcError, rpcSubject, streamName, THREAD_OWNER_CHANGED_SUBJECT } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNatsConfig } from '../../apps/thread-ownership/src/access/nats-config.js';
 import { deriveNatsPassword, serviceNatsUser } from '../../apps/thread-ownership/src/access/nats-credentials.js';
@@ -12,7 +12,7 @@ import { ADMIN_TOKEN, PAGE_ID, startSuite, type RunningSuite } from '../support/
 import { waitFor } from '../support/wait-for.js';
 
 const SECRET = randomBytes(32).toString('base64url');
-const SERVICES = ['ingress', 'thread-ownership', 'notifications'];
+const SERVICES = ['ingress', 'thread-ownership', 'notifications', 'console'];
 
 /** The error a promise rejects with, as text ('no error' if it resolves). */
 const failure = async (promise: Promise<unknown>) => {
@@ -59,6 +59,7 @@ describe('NATS access control per bot app', () => {
     const config = await response.text();
     expect(config).toContain('"bot-alpha"');
     expect(config).toContain('"bot-beta"');
+    expect(config).toContain('"svc-console"');
     await nats.reload(config);
 
     const credentials = async (appId: string) => (await suite.admin('GET', `/access/bots/${appId}`)).body;
@@ -89,6 +90,33 @@ describe('NATS access control per bot app', () => {
     await alpha.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'beta', metadata: 'yours' });
     await beta.waitFor('handover', (e) => e.psid === psid && e.kind === 'pass_thread_control', 'the pass');
     expect((await beta.suite.threadOwner({ pageId: PAGE_ID, psid })).data[0]?.thread_owner.app_id).toBe('beta');
+  });
+
+  it("lets the console's service user do what the console does", async () => {
+    const user = serviceNatsUser('console');
+    const nc = await connect({ servers: nats.url, user, pass: deriveNatsPassword(SECRET, user), reconnect: false });
+    try {
+      // Its own durable consumers on EVENTS and BOTS (created, read, pulled, acked), stream info …
+      const jsm = await jetstreamManager(nc);
+      const events = streamName(prefix, 'EVENTS');
+      await jsm.consumers.add(events, { durable_name: 'console-check', ack_policy: AckPolicy.Explicit, filter_subject: `${prefix}.${THREAD_OWNER_CHANGED_SUBJECT}` });
+      expect((await jsm.consumers.info(events, 'console-check')).name).toBe('console-check');
+      expect((await jsm.streams.info(bots)).config.name).toBe(bots);
+      await jsm.consumers.add(bots, { durable_name: 'console-check', ack_policy: AckPolicy.Explicit, filter_subject: `${prefix}.bot.>` });
+      const delivery = await (await jetstream(nc).consumers.get(bots, 'console-check')).next({ expires: 2000 });
+      expect(delivery).not.toBeNull(); // the first test's events
+      await delivery!.ackAck();
+      await jsm.consumers.delete(events, 'console-check');
+      await jsm.consumers.delete(bots, 'console-check');
+      // … a request to notifications (the messaging window) and its live updates on core NATS.
+      const window = await nc.request(`${prefix}.${rpcSubject(GetMessagingWindow)}`, JSON.stringify({ pageId: PAGE_ID, psid: '6100001' }), { timeout: 2000 });
+      expect(window.json()).toMatchObject({ ok: true });
+      const live = nc.subscribe(`${prefix}.internal.console.changed`, { max: 1 });
+      nc.publish(`${prefix}.internal.console.changed`, '{"type":"page","pageId":"1"}');
+      for await (const message of live) expect(message.json()).toEqual({ type: 'page', pageId: '1' });
+    } finally {
+      await nc.close();
+    }
   });
 
   it("does not let bot A read bot B's events", async () => {

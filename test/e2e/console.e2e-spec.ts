@@ -18,7 +18,7 @@ const chromiumMissing = !existsSync(CHROMIUM);
 if (chromiumMissing) {
   console.warn(
     `\n[console e2e] SKIPPED the browser tests: no Chromium at ${CHROMIUM}. ` +
-      'scripts/ensure-deps.sh installs it (apt-get install -y chromium); set CHROMIUM_PATH to use another build.\n',
+      'npm test installs it (scripts/ensure-deps.sh --with-browser: apt-get install -y chromium); set CHROMIUM_PATH to use another build.\n',
   );
 }
 // A test run must not rewrite tracked files: screenshots go to .run/ unless asked for the docs

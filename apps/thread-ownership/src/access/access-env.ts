@@ -1,5 +1,6 @@
 import { secretSchema } from '@app/platform';
 import { z } from 'zod';
+import { DEFAULT_SERVICE_USERS } from './nats-config.js';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -12,7 +13,7 @@ export const accessEnvShape = {
   /** Service users of the generated configuration (svc-<name>). */
   NATS_SERVICE_USERS: z
     .string()
-    .default('ingress,thread-ownership,notifications')
+    .default(DEFAULT_SERVICE_USERS.join(','))
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Settings of each bot's durable consumer `bot-<appId>`, created by the suite. */
   BOT_ACK_WAIT_MS: ms(30_000),

@@ -4,7 +4,7 @@ import { botConsumerName, botInboxPrefix, ErrorCode, streamName } from '@app/con
 import { NatsConnectionService } from '@app/messaging';
 import { DomainError } from '@app/platform';
 import { BotAppsRepository } from './bot-apps.repository.js';
-import { renderNatsConfig } from './nats-config.js';
+import { DEFAULT_SERVICE_USERS, renderNatsConfig } from './nats-config.js';
 import { botNatsUser, deriveNatsPassword } from './nats-credentials.js';
 
 /** The NATS configuration and each bot's connection settings, from the Page registry. */
@@ -20,7 +20,7 @@ export class AccessService {
     return renderNatsConfig({
       prefix: this.nats.options.prefix,
       appIds: await this.apps.distinctBotAppIds(),
-      services: this.config.get<string[]>('NATS_SERVICE_USERS') ?? ['ingress', 'thread-ownership', 'notifications'],
+      services: this.config.get<string[]>('NATS_SERVICE_USERS') ?? DEFAULT_SERVICE_USERS,
       secret: this.secret(),
       account: this.config.get<string>('NATS_ACCOUNT'),
     });

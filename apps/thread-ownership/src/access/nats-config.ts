@@ -64,6 +64,9 @@ export function natsUsers(input: NatsConfigInput): NatsUserEntry[] {
   return [...services, ...bots];
 }
 
+/** The suite's processes that connect to NATS as themselves (svc-<name>); bots have users of their own. */
+export const DEFAULT_SERVICE_USERS = ['ingress', 'thread-ownership', 'notifications', 'console'];
+
 /**
  * The nats-server configuration (2.9 syntax) of an installation: one account with JetStream,
  * one user per service and per bot app. Deterministic for the same input, so it can be diffed.
