@@ -91,6 +91,7 @@ Where everything is
   Notifications             http://127.0.0.1:3002/pages/${PAGE_ID}/tokens   (Authorization: Bearer ${env.ADMIN_API_TOKEN})
   Operator console          http://127.0.0.1:3003/              password: ${env.CONSOLE_PASSWORD}
   Messenger emulator        http://127.0.0.1:3900/_emulator/calls
+  A user writes to the Page curl -X POST http://127.0.0.1:3900/_emulator/users/7003/messages -H 'content-type: application/json' -d '{"pageId":"${PAGE_ID}","text":"Hi there"}'
   Admin API docs (OpenAPI)  http://127.0.0.1:3001/docs  and  http://127.0.0.1:3002/docs
   Health / metrics          http://127.0.0.1:300{0,1,2,3}/health  and  /metrics
   NATS subjects             demo.>  (streams DEMO_EVENTS, DEMO_BOTS, DEMO_DEAD)

@@ -34,6 +34,8 @@ export async function freshWorld(): Promise<DemoWorld> {
       GRAPH_API_URL: 'http://127.0.0.1:3900',
       OTN_ENABLED_BY_DEFAULT: 'true',
       EMULATOR_PORT: '3900',
+      // Lets `POST /_emulator/users/:psid/messages` play a user writing to the running demo.
+      EMULATOR_WEBHOOK_URL: 'http://127.0.0.1:3000/webhook',
       INGRESS_PORT: '3000',
       THREAD_OWNERSHIP_PORT: '3001',
       NOTIFICATIONS_PORT: '3002',

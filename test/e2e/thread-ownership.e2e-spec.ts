@@ -77,7 +77,9 @@ describe('thread ownership', () => {
     expect(await register([{ appId: PAGE_INBOX_APP_ID, role: 'bot' }])).toMatchObject({ status: 400, body: { error: { code: ErrorCode.InvalidPayload } } });
     // An error on a route that answers text (the NATS config) is still a JSON error with its status.
     const unconfigured = await suite.admin('GET', '/access/nats-config');
-    expect(unconfigured).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NotAllowed } } });
+    expect(unconfigured).toMatchObject({ status: 503, body: { error: { code: ErrorCode.AccessControlNotConfigured } } });
+    // A bot's connection settings need the same secret: "not configured", not a refusal of the caller.
+    expect(await suite.admin('GET', '/access/bots/sales')).toMatchObject({ status: 503, body: { error: { code: ErrorCode.AccessControlNotConfigured } } });
     // NUL cannot be stored by PostgreSQL: refused at the edge, not failed on the way to the database.
     expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'support', metadata: 'a\u0000b' }))).toBe(ErrorCode.InvalidPayload);
     expect(await codeOf(sales.suite.send({ ...base, message: { text: 'a\u0000b' } }))).toBe(ErrorCode.InvalidPayload);

@@ -10,6 +10,7 @@ describe('readEmulatorEnv', () => {
       tokens: {},
       appId: undefined,
       enforceThreadOwnership: false,
+      webhookUrl: undefined,
     });
   });
 
@@ -21,6 +22,7 @@ describe('readEmulatorEnv', () => {
       EMULATOR_PAGE_TOKENS: 'tokA=111, tokB==222',
       EMULATOR_APP_ID: '555',
       EMULATOR_ENFORCE_THREAD_OWNER: 'true',
+      EMULATOR_WEBHOOK_URL: 'http://127.0.0.1:3000/webhook',
     });
     expect(config).toEqual({
       port: 4100,
@@ -29,6 +31,7 @@ describe('readEmulatorEnv', () => {
       tokens: { tokA: '111', 'tokB=': '222' },
       appId: '555',
       enforceThreadOwnership: true,
+      webhookUrl: 'http://127.0.0.1:3000/webhook',
     });
   });
 
@@ -40,6 +43,13 @@ describe('readEmulatorEnv', () => {
   it.each(['justatoken', '=123', 'tok=abc'])('refuses EMULATOR_PAGE_TOKENS=%s naming the variable', (tokens) => {
     expect(() => readEmulatorEnv({ EMULATOR_PAGE_TOKENS: tokens })).toThrow(/EMULATOR_PAGE_TOKENS/);
   });
+
+  it.each(['127.0.0.1:3000/webhook', '/webhook', 'ftp://127.0.0.1/webhook', 'not a url'])(
+    'refuses EMULATOR_WEBHOOK_URL=%s naming the variable',
+    (url) => {
+      expect(() => readEmulatorEnv({ EMULATOR_WEBHOOK_URL: url })).toThrow(/EMULATOR_WEBHOOK_URL/);
+    },
+  );
 
   it('refuses a flag that is not a boolean', () => {
     expect(() => readEmulatorEnv({ EMULATOR_ENFORCE_THREAD_OWNER: 'yes' })).toThrow(/EMULATOR_ENFORCE_THREAD_OWNER/);

@@ -9,6 +9,8 @@ export interface EmulatorProcessConfig {
   tokens: Record<string, string>;
   appId?: string;
   enforceThreadOwnership: boolean;
+  /** The ingress webhook that `POST /_emulator/users/:psid/messages` posts to. */
+  webhookUrl?: string;
 }
 
 export const DEFAULT_EMULATOR_PORT = 3900;
@@ -65,6 +67,17 @@ function readFlag(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new EnvError(name, `must be true/false or 1/0, got "${raw}"`);
 }
 
+/** Absolute http(s) only: anything else would fail at the first user message, far from its cause. */
+function readWebhookUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = optional(env, 'EMULATOR_WEBHOOK_URL');
+  if (raw === undefined) return undefined;
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new EnvError('EMULATOR_WEBHOOK_URL', `must be the ingress webhook as an http(s) URL (e.g. http://127.0.0.1:3000/webhook), got "${raw}"`);
+  }
+  return raw;
+}
+
 export function readEmulatorEnv(env: NodeJS.ProcessEnv): EmulatorProcessConfig {
   return {
     port: readPort(env),
@@ -73,5 +86,6 @@ export function readEmulatorEnv(env: NodeJS.ProcessEnv): EmulatorProcessConfig {
     tokens: readTokens(env),
     appId: optional(env, 'EMULATOR_APP_ID'),
     enforceThreadOwnership: readFlag(env, 'EMULATOR_ENFORCE_THREAD_OWNER'),
+    webhookUrl: readWebhookUrl(env),
   };
 }

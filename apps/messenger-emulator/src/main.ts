@@ -18,6 +18,7 @@ const checks = [
   config.appSecret ? 'appsecret_proof required' : 'no appsecret_proof check',
   `${Object.keys(config.tokens).length} page token(s)`,
   `control API at ${emulator.url}/_emulator`,
+  config.webhookUrl ? `user messages posted to ${config.webhookUrl}` : 'no EMULATOR_WEBHOOK_URL: user messages off',
 ];
 console.log(`messenger-emulator listening on ${emulator.url} (${checks.join('; ')})`);
 

@@ -22,6 +22,8 @@ export const ErrorCode = {
   PageNeedsReauth: 'PAGE_NEEDS_REAUTH',
   /** Facebook Login install flow (onboarding). */
   OnboardingNotConfigured: 'ONBOARDING_NOT_CONFIGURED',
+  /** NATS access control (`/access/*`) without NATS_CREDENTIALS_SECRET: a setup gap, not a refusal of the caller. */
+  AccessControlNotConfigured: 'ACCESS_CONTROL_NOT_CONFIGURED',
   OnboardingStateInvalid: 'ONBOARDING_STATE_INVALID',
   /** `/onboarding/start` without a valid, unexpired invite from the admin API. */
   OnboardingInviteInvalid: 'ONBOARDING_INVITE_INVALID',

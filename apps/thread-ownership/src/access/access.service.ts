@@ -42,9 +42,15 @@ export class AccessService {
     };
   }
 
+  /** Both routes need it; without it the installation is not set up (503), the caller is not at fault. */
   private secret(): string {
     const secret = this.config.get<string>('NATS_CREDENTIALS_SECRET');
-    if (!secret) throw new DomainError(ErrorCode.NotAllowed, 'NATS_CREDENTIALS_SECRET is not set: access control is not configured (docs/access-control.md)');
+    if (!secret) {
+      throw new DomainError(
+        ErrorCode.AccessControlNotConfigured,
+        'NATS_CREDENTIALS_SECRET is not set: access control is not configured (docs/access-control.md)',
+      );
+    }
     return secret;
   }
 }

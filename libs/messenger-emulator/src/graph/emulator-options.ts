@@ -8,8 +8,16 @@ export interface GraphEmulatorOptions {
   port?: number;
   /** Loopback by default: the emulator is a test tool and must not be reachable from outside. */
   host?: string;
-  /** Enables the appsecret_proof check on every Graph call. */
+  /**
+   * Enables the appsecret_proof check on every Graph call. It is also the key the emulator signs
+   * user webhooks with (`POST /_emulator/users/:psid/messages`): Meta uses one secret for both.
+   */
   appSecret?: string;
+  /**
+   * The ingress's webhook URL (e.g. `http://127.0.0.1:3000/webhook`), where
+   * `POST /_emulator/users/:psid/messages` delivers what a user sends. Unset: that route answers 503.
+   */
+  webhookUrl?: string;
   /**
    * access_token → Page id (or `{ pageId, appId }`). Lets `me` resolve; once any token is listed,
    * unknown tokens are refused with 190 like an invalid token on Graph.
@@ -34,6 +42,14 @@ export function normaliseTokens(tokens: GraphEmulatorOptions['tokens']): Map<str
     grants.set(token, typeof grant === 'string' ? { pageId: grant } : { ...grant });
   }
   return grants;
+}
+
+/** A webhook URL must be absolute http(s); caught at creation rather than at the first user message. */
+export function checkWebhookUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const protocol = URL.canParse(url) ? new URL(url).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`webhookUrl must be an absolute http(s) URL, got "${url}"`);
+  return url;
 }
 
 export function checkLatency(ms: number): number {

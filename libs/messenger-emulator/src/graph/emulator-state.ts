@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccessPolicy } from './access-control.js';
 import { BusinessUsageBoard } from './business-usage.js';
 import { CallRecorder } from './call-recorder.js';
-import { checkLatency, DEFAULT_EMULATED_APP_ID, normaliseTokens, type GraphEmulatorOptions } from './emulator-options.js';
+import { checkLatency, checkWebhookUrl, DEFAULT_EMULATED_APP_ID, normaliseTokens, type GraphEmulatorOptions } from './emulator-options.js';
 import { FaultInjector } from './fault-injector.js';
 import { LoginRegistry } from './login/login-registry.js';
 import { OtnRegistry } from './otn-registry.js';
@@ -22,6 +22,8 @@ export interface EmulatorState {
   readonly usage: BusinessUsageBoard;
   readonly now: () => number;
   readonly enforceThreadOwnership: boolean;
+  /** Where user messages sent through the control API are posted (the ingress's webhook). */
+  readonly webhookUrl?: string;
   /** Aborted on close, so delayed answers finish at once instead of holding the server open. */
   readonly closing: AbortController;
   /** The latency given at creation; `reset` returns to it. */
@@ -51,6 +53,7 @@ export function createEmulatorState(options: GraphEmulatorOptions): EmulatorStat
     usage: new BusinessUsageBoard(),
     now,
     enforceThreadOwnership: options.enforceThreadOwnership ?? false,
+    webhookUrl: checkWebhookUrl(options.webhookUrl),
     closing: new AbortController(),
     initialLatencyMs: latencyMs,
     latencyMs,

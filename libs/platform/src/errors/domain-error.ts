@@ -20,6 +20,7 @@ const HTTP_STATUS: Record<string, number> = {
   [ErrorCode.GraphUnavailable]: 503,
   [ErrorCode.PageNeedsReauth]: 409,
   [ErrorCode.OnboardingNotConfigured]: 503,
+  [ErrorCode.AccessControlNotConfigured]: 503,
   [ErrorCode.OnboardingStateInvalid]: 403,
   [ErrorCode.OnboardingInviteInvalid]: 403,
   [ErrorCode.PermissionDenied]: 403,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { EmulatorState } from '../emulator-state.js';
+import { controlError, ControlErrorCode } from '../server/control-replies.js';
 import { describeIssues } from '../server/control-schemas.js';
 import { fallbackTokenInfo } from './debug-token.endpoint.js';
 
@@ -25,7 +26,7 @@ const usageSchema = z
 function parseOr400<T>(schema: z.ZodType<T>, input: unknown, reply: FastifyReply): { value: T } | undefined {
   const parsed = schema.safeParse(input);
   if (parsed.success) return { value: parsed.data };
-  void reply.code(400).send({ error: { message: describeIssues(parsed.error) } });
+  void reply.code(400).send(controlError(ControlErrorCode.InvalidRequest, describeIssues(parsed.error)));
   return undefined;
 }
 

@@ -1,26 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
 import { resetState, type EmulatorState } from '../emulator-state.js';
 import { registerLoginControlApi } from '../login/login-control-api.js';
-import {
-  addFaultSchema,
-  callsQuerySchema,
-  describeIssues,
-  latencySchema,
-  otnTokenSchema,
-  threadOwnerSchema,
-} from './control-schemas.js';
+import { parseOr400 } from './control-replies.js';
+import { addFaultSchema, callsQuerySchema, latencySchema, otnTokenSchema, threadOwnerSchema } from './control-schemas.js';
+import { registerUserMessageRoute } from './user-message.route.js';
 
 /** Prefix of the control API; Graph paths never start with an underscore segment. */
 export const CONTROL_PREFIX = '/_emulator';
-
-/** Parses or answers 400 itself; returns undefined when it already replied. */
-function parseOr400<T>(schema: z.ZodType<T>, input: unknown, reply: FastifyReply): T | undefined {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  void reply.code(400).send({ error: { message: describeIssues(parsed.error) } });
-  return undefined;
-}
 
 function registerCallRoutes(app: FastifyInstance, state: EmulatorState): void {
   app.get(`${CONTROL_PREFIX}/calls`, async (request, reply) => {
@@ -89,5 +75,6 @@ export function registerControlApi(app: FastifyInstance, state: EmulatorState): 
   registerCallRoutes(app, state);
   registerFaultRoutes(app, state);
   registerStateRoutes(app, state);
+  registerUserMessageRoute(app, state, CONTROL_PREFIX);
   registerLoginControlApi(app, state, CONTROL_PREFIX);
 }

@@ -1,3 +1,4 @@
+import { pageIdSchema, psidSchema } from '@app/contracts';
 import { z } from 'zod';
 
 /** Bodies of the `/_emulator/*` control API, validated so non-TS tools get clear 400s. */
@@ -43,6 +44,28 @@ export const callsQuerySchema = z.object({
   method: z.string().optional(),
   pathIncludes: z.string().optional(),
 });
+
+export const userPsidParamsSchema = z.object({ psid: psidSchema });
+
+/**
+ * What a user sends through `POST /_emulator/users/:psid/messages`: a text (optionally as the tap
+ * of a quick reply, whose title is the text) or the tap of a postback button.
+ */
+export const userMessageSchema = z
+  .strictObject({
+    pageId: pageIdSchema,
+    text: z.string().min(1).optional(),
+    quickReply: z.strictObject({ payload: z.string().min(1) }).optional(),
+    postback: z.strictObject({ title: z.string().min(1), payload: z.string().min(1) }).optional(),
+  })
+  .refine((body) => (body.text === undefined) !== (body.postback === undefined), {
+    message: 'give exactly one of text and postback',
+  })
+  .refine((body) => body.quickReply === undefined || body.text !== undefined, {
+    message: 'a quick reply needs text (the title of the tapped button)',
+    path: ['quickReply'],
+  });
+export type UserMessage = z.infer<typeof userMessageSchema>;
 
 /** Turns a zod failure into one readable line. */
 export function describeIssues(error: z.ZodError): string {

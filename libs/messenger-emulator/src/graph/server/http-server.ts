@@ -4,6 +4,7 @@ import { invalidParameter } from '../graph-errors.js';
 import { registerLoginDialog } from '../login/dialog.route.js';
 import { pathOf } from '../graph-request.js';
 import { CONTROL_PREFIX, registerControlApi } from './control-api.js';
+import { controlError, ControlErrorCode } from './control-replies.js';
 import { handleGraphRequest, recordRejectedRequest, type IncomingGraphRequest } from './graph-pipeline.js';
 
 function isControlPath(url: string): boolean {
@@ -32,7 +33,11 @@ function acceptFormBodies(app: FastifyInstance): void {
 function answerParseErrorsLikeGraph(app: FastifyInstance, state: EmulatorState): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (isControlPath(request.url)) return reply.code(status).send({ error: { message: error.message } });
+    if (isControlPath(request.url)) {
+      // Malformed JSON on a control route is the caller's bad request, with the same code as a schema failure.
+      const body = status === 400 ? controlError(ControlErrorCode.InvalidRequest, error.message) : { error: { message: error.message } };
+      return reply.code(status).send(body);
+    }
     const response = invalidParameter(`Could not parse the request: ${error.message}`).toResponse();
     recordRejectedRequest(state, toIncoming(request), response);
     return reply.code(response.status).send(response.body);
