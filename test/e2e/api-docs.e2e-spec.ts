@@ -29,7 +29,10 @@ describe('admin API documentation', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const register = doc.paths['/pages/{pageId}']?.put;
     const body = register?.requestBody?.content?.['application/json']?.schema;
-    expect(body?.required).toContain('accessToken');
+    expect(body?.required).toEqual(['apps']); // the token may be left out when re-registering
+    expect(body?.properties?.accessToken).toMatchObject({ type: 'string', minLength: 1 });
+    const putApp = doc.paths['/pages/{pageId}/apps/{appId}']?.put?.requestBody?.content?.['application/json']?.schema;
+    expect(Object.keys(putApp?.properties ?? {}).sort()).toEqual(['canTake', 'role', 'subscribed']);
     expect(body?.properties?.apps?.maxItems).toBe(50);
     expect(register?.security).toEqual([{ bearer: [] }]);
     const act = doc.paths['/pages/{pageId}/threads/{psid}/{action}']?.post;

@@ -150,6 +150,21 @@ describe('bot SDK', () => {
     expect(await clean.stopped).toBeUndefined();
   });
 
+  it('starts all the same when no suite answers which Pages the app is on: one info line, no warning', async () => {
+    const lines: Array<{ level: string; message: string }> = [];
+    const logger = {
+      info: (message: string) => void lines.push({ level: 'info', message }),
+      warn: (message: string) => void lines.push({ level: 'warn', message }),
+      error: (message: string) => void lines.push({ level: 'error', message }),
+    };
+    const early = await connectBot('early-bird', { logger }); // no thread-ownership on this prefix
+    early.onMessaging(() => undefined);
+    await early.start();
+    await waitFor(() => lines.find((l) => /could not ask the suite which Pages/.test(l.message)), 'the unanswered registration check');
+    expect(lines.map((l) => l.level)).toEqual(['info']);
+    await expect(early.suite.myPages()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
   it('fails start() with a clear message, after consumerWaitMs, when there is nothing to bind to', async () => {
     const lonely = await connectBot('lonely', { prefix: `${prefix}x`, consumerWaitMs: 800 });
     const started = Date.now();

@@ -45,6 +45,7 @@ export interface BotOptions {
   consumerWaitMs?: number;
   /** Tell the suite why an event failed (`<p>.health.<appId>`), shown in the app's recent errors. Default true. */
   reportFailures?: boolean;
+  /** Where the SDK's own messages go. Default: warnings and errors to stderr, info dropped (stderrLogger). */
   logger?: BotLogger;
 }
 
@@ -56,7 +57,20 @@ export type ResolvedBotOptions = Required<Pick<BotOptions, Defaulted>> &
     consumerDefaults: { maxDeliver: number; ackWaitMs: number };
   };
 
-const silent: BotLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/**
+ * The default logger: warnings and errors on stderr, info dropped. Not silent, because what the SDK
+ * warns about is what a bot would otherwise never notice: it stopped receiving, or it receives
+ * nothing at all (an app id registered on no Page). Pass `logger` to send them elsewhere.
+ */
+export function stderrLogger(appId: string): BotLogger {
+  const line = (level: string, message: string, fields?: Record<string, unknown>) =>
+    `[bot-sdk ${appId}] ${level}: ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`;
+  return {
+    info: () => undefined,
+    warn: (message, fields) => console.warn(line('warn', message, fields)),
+    error: (message, fields) => console.error(line('error', message, fields)),
+  };
+}
 
 export function resolveOptions(options: BotOptions): ResolvedBotOptions {
   if (!appIdSchema.safeParse(options.appId).success) throw new Error(`invalid appId "${options.appId}"`);
@@ -69,7 +83,7 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     requestTimeoutMs: 5000,
     consumerWaitMs: 30_000,
     reportFailures: true,
-    logger: silent,
+    logger: stderrLogger(options.appId),
     ...defined,
     consumerDefaults: { maxDeliver: options.maxDeliver ?? 10, ackWaitMs: options.ackWaitMs ?? 30_000 },
   };

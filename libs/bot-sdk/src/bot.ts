@@ -12,6 +12,7 @@ import { bindBotConsumer } from './bot-consumer.js';
 import type { BotContext, BotHandler } from './bot-event.js';
 import { resolveOptions, type BotOptions, type ResolvedBotOptions } from './bot-options.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { checkRegistration, type RegistrationCheck } from './registration-check.js';
 import { replyKey } from './reply-key.js';
 import { signal } from './signal.js';
 import { SuiteClient } from './suite-client.js';
@@ -29,6 +30,7 @@ export class Bot {
   private readonly queue = new KeyedQueue();
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
+  private registrationCheck?: Promise<RegistrationCheck>;
   private closing = false;
   private hasStopped = false;
   private readonly stoppedSignal = signal<Error | undefined>();
@@ -94,7 +96,11 @@ export class Bot {
     return this.on('optin', handler);
   }
 
-  /** Starts receiving. Events stored while the bot was away are delivered first, in order. */
+  /**
+   * Starts receiving. Events stored while the bot was away are delivered first, in order. Then
+   * asks the suite, once and without holding start() up, which Pages the app is on, and warns
+   * through the logger when it is on none (see checkRegistration).
+   */
   async start(): Promise<void> {
     const { consumer, ackWaitMs } = await bindBotConsumer(this.nc, this.options);
     this.ackWaitMs = ackWaitMs;
@@ -105,6 +111,7 @@ export class Bot {
       },
       (error: unknown) => this.stop(error instanceof Error ? error : new Error(String(error))),
     );
+    this.registrationCheck = checkRegistration(this.appId, this.suite.myPages, this.options.logger);
   }
 
   /**
@@ -117,6 +124,7 @@ export class Bot {
     await this.messages?.close().catch(() => undefined);
     await this.loop;
     await this.queue.idle();
+    await this.registrationCheck; // never rejects; at most one request timeout
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
     this.stoppedSignal.resolve(undefined);
   }

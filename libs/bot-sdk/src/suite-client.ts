@@ -3,6 +3,7 @@ import { headers, type NatsConnection } from '@nats-io/transport-node';
 import {
   ErrorCode,
   GetThreadOwner,
+  ListAppPages,
   ListPageApps,
   parseRpcReply,
   PassThreadControl,
@@ -42,6 +43,8 @@ export class SuiteClient {
   releaseThreadControl = (request: RpcRequest<typeof ReleaseThreadControl>) => this.call(ReleaseThreadControl, request);
   threadOwner = (request: RpcRequest<typeof GetThreadOwner>) => this.call(GetThreadOwner, request);
   pageApps = (request: RpcRequest<typeof ListPageApps>) => this.call(ListPageApps, request);
+  /** The Pages this app is registered on, with its role and subscription on each; empty: it receives nothing. */
+  myPages = () => this.call(ListAppPages, {});
   requestNotification = (request: RpcRequest<typeof RequestNotification>) => this.call(RequestNotification, request);
   /**
    * Spends one of the user's tokens. Carries an idempotency key, the caller's or one made for

@@ -179,6 +179,8 @@ function ownerChangeSummary(f: ThreadOwnerChanged): string {
       return `${to} took the thread from ${from}`;
     case 'bot_unhealthy':
       return `${from} stopped taking its deliveries; the thread went to ${to}`;
+    case 'app_removed':
+      return `${from} was removed from the Page; the thread is idle`;
     default:
       return `${from} passed the thread to ${to}`;
   }

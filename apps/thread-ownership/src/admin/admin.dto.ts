@@ -4,7 +4,8 @@ import { routingRuleSchema } from '../routing/routing-rules.js';
 
 export const registerPageSchema = z.object({
   name: z.string().max(200).optional(),
-  accessToken: z.string().min(1),
+  /** Required for a new Page; left out, a registered Page keeps its token. */
+  accessToken: z.string().min(1).optional(),
   defaultOwnerAppId: appIdSchema.nullable().optional(),
   routingRules: z.array(routingRuleSchema).max(100).optional(),
   apps: z
@@ -17,6 +18,16 @@ export const registerPageSchema = z.object({
     }),
 });
 export type RegisterPageDto = z.infer<typeof registerPageSchema>;
+
+/** `PUT /pages/:pageId/apps/:appId`: what is left out keeps its value (a new app: bot, may not take, subscribed). */
+export const pageAppSchema = z
+  .strictObject({
+    role: z.enum(['bot', 'inbox']).optional(),
+    canTake: z.boolean().optional(),
+    subscribed: z.boolean().optional(),
+  })
+  .default({});
+export type PageAppDto = z.infer<typeof pageAppSchema>;
 
 /** Operator actions name the app they act as (e.g. the Page Inbox when a human steps in). */
 export const threadActionSchema = z.object({

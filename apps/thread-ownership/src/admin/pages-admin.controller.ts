@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
-import { pageIdSchema } from '@app/contracts';
+import { appIdSchema, pageIdSchema } from '@app/contracts';
 import { AdminApi, ApiZodBody, ZodPayloadPipe } from '@app/platform';
 import { PagesService } from '../pages/pages.service.js';
 import { toPageResponse } from '../pages/page-views.js';
-import { registerPageSchema, type RegisterPageDto } from './admin.dto.js';
+import { pageAppSchema, registerPageSchema, type PageAppDto, type RegisterPageDto } from './admin.dto.js';
 
 /** HTTP admin API for the Page registry. Tokens go in, never come out. */
 @Controller('pages')
@@ -20,10 +20,25 @@ export class PagesAdminController {
   }
 
   @Put(':pageId')
-  @ApiOperation({ summary: 'Register a Page or replace its registration: access token (stored encrypted), apps, default app, entry-point routing rules' })
+  @ApiOperation({
+    summary: 'Register a Page or replace its registration: access token (stored encrypted), apps, default app, entry-point routing rules',
+    description:
+      'The token is required for a new Page; left out, a registered Page keeps its token. Apps left out of the list are removed (the Page Inbox always stays); an app\'s `subscribed` left out keeps its current value. To add or change one app, `PUT /pages/{pageId}/apps/{appId}`.',
+  })
   @ApiZodBody(registerPageSchema)
   async register(@Param('pageId', new ZodPayloadPipe(pageIdSchema)) pageId: string, @Body(new ZodPayloadPipe(registerPageSchema)) dto: RegisterPageDto) {
     return toPageResponse(await this.pages.register({ pageId, ...dto }));
+  }
+
+  @Put(':pageId/apps/:appId')
+  @ApiOperation({ summary: 'Add one app to a registered Page, or change it; what the body leaves out keeps its value (a new app: a bot that may not take threads, subscribed)' })
+  @ApiZodBody(pageAppSchema)
+  async putApp(
+    @Param('pageId', new ZodPayloadPipe(pageIdSchema)) pageId: string,
+    @Param('appId', new ZodPayloadPipe(appIdSchema)) appId: string,
+    @Body(new ZodPayloadPipe(pageAppSchema)) dto: PageAppDto,
+  ) {
+    return toPageResponse(await this.pages.putApp(pageId, { appId, ...dto }));
   }
 
   @Get(':pageId')

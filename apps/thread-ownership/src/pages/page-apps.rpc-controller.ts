@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
-import { ListPageApps, rpcPattern, type RpcRequest } from '@app/contracts';
+import { ListAppPages, ListPageApps, rpcPattern, type RpcRequest } from '@app/contracts';
 import { callerAppId } from '@app/messaging';
 import { ZodPayloadPipe } from '@app/platform';
 import { PagesService } from './pages.service.js';
-import { toAppList } from './page-views.js';
+import { toAppList, toAppPages } from './page-views.js';
 
 @Controller()
 export class PageAppsRpcController {
@@ -14,5 +14,14 @@ export class PageAppsRpcController {
   async apps(@Payload(new ZodPayloadPipe(ListPageApps.request)) dto: RpcRequest<typeof ListPageApps>, @Ctx() ctx: NatsContext) {
     const { view } = await this.pages.participant(dto.pageId, callerAppId(ctx));
     return toAppList(view);
+  }
+
+  /**
+   * The caller's own Pages. Unlike the other calls it is answered for any app, registered or not,
+   * unsubscribed too: the answer is how a bot finds out it receives nothing.
+   */
+  @MessagePattern(rpcPattern(ListAppPages))
+  async myPages(@Payload(new ZodPayloadPipe(ListAppPages.request)) _dto: RpcRequest<typeof ListAppPages>, @Ctx() ctx: NatsContext) {
+    return toAppPages(await this.pages.pagesOfApp(callerAppId(ctx)));
   }
 }

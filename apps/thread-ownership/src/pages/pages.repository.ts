@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import type { AppRow } from './page-app-list.js';
 import { PageAppEntity } from './page-app.entity.js';
 import { PageEntity } from './page.entity.js';
 
@@ -10,6 +11,19 @@ export interface InstalledToken {
   name: string | null;
   accessTokenSealed: string;
   checkedAt: Date;
+}
+
+/** A Page's registration as stored, read under lock by `changePage`. */
+export interface StoredRegistration {
+  page: PageEntity | null;
+  apps: PageAppEntity[];
+}
+
+/** What `changePage` writes: the settings given, the token only when given (it then starts valid, unchecked), the whole app list. */
+export interface PageWrite {
+  settings?: Pick<PageEntity, 'name' | 'defaultOwnerAppId' | 'routingRules'>;
+  accessTokenSealed?: string;
+  apps: AppRow[];
 }
 
 @Injectable()
@@ -28,12 +42,34 @@ export class PagesRepository {
     return this.dataSource.getRepository(PageEntity).find({ order: { id: 'ASC' } });
   }
 
-  /** Replaces the Page and its app list in one transaction. An operator-given token starts valid, unchecked. */
-  async savePage(page: Omit<PageEntity, 'createdAt' | 'updatedAt' | 'tokenStatus' | 'tokenCheckedAt'>, apps: Array<Omit<PageAppEntity, 'createdAt'>>): Promise<void> {
+  /**
+   * Changes a Page's registration in one transaction, under the lock of the Page row and of its
+   * app rows: `change` sees the stored registration (page null: a new Page) and returns what to
+   * write, or throws. A concurrent change (another registration, the health monitor unsubscribing
+   * an app) therefore either comes before, and `change` sees it, or waits and applies after; it is
+   * never overwritten with a value read before it. Apps are updated in place (not deleted and
+   * inserted again) for the same reason; apps left out of the new list are removed. The Page's
+   * `updated_at` moves on every change (the `app_roles` announcements are keyed by it).
+   */
+  async changePage(pageId: string, change: (stored: StoredRegistration) => PageWrite): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(PageEntity).save({ ...page, tokenStatus: 'valid', tokenCheckedAt: null });
-      await manager.getRepository(PageAppEntity).delete({ pageId: page.id });
-      if (apps.length > 0) await manager.getRepository(PageAppEntity).insert(apps);
+      const pages = manager.getRepository(PageEntity);
+      const page = await pages.findOne({ where: { id: pageId }, lock: { mode: 'pessimistic_write' } });
+      const apps = await manager.getRepository(PageAppEntity).find({ where: { pageId }, lock: { mode: 'pessimistic_write' } });
+      const write = change({ page, apps });
+      const token = write.accessTokenSealed === undefined ? {} : { accessTokenSealed: write.accessTokenSealed, tokenStatus: 'valid' as const, tokenCheckedAt: null };
+      const fields = { ...(write.settings ?? {}), ...token, updatedAt: new Date() };
+      if (page) await pages.update({ id: pageId }, fields);
+      else await pages.insert({ id: pageId, name: null, defaultOwnerAppId: null, routingRules: [], ...fields } as PageEntity);
+      const kept = new Set(write.apps.map((a) => a.appId));
+      const removed = apps.filter((a) => !kept.has(a.appId)).map((a) => a.appId);
+      if (removed.length > 0) await manager.getRepository(PageAppEntity).delete({ pageId, appId: In(removed) });
+      await manager.query(
+        `INSERT INTO ${manager.getRepository(PageAppEntity).metadata.tablePath} AS a (page_id, app_id, role, can_take, subscribed)
+         SELECT $1, app_id, role, can_take, subscribed FROM unnest($2::varchar[], $3::varchar[], $4::bool[], $5::bool[]) AS u(app_id, role, can_take, subscribed)
+         ON CONFLICT (page_id, app_id) DO UPDATE SET role = EXCLUDED.role, can_take = EXCLUDED.can_take, subscribed = EXCLUDED.subscribed`,
+        [pageId, write.apps.map((a) => a.appId), write.apps.map((a) => a.role), write.apps.map((a) => a.canTake), write.apps.map((a) => a.subscribed)],
+      );
     });
   }
 
@@ -71,5 +107,10 @@ export class PagesRepository {
 
   async markTokenChecked(pageId: string, sealed: string, at: Date): Promise<void> {
     await this.dataSource.getRepository(PageEntity).update({ id: pageId, accessTokenSealed: sealed }, { tokenCheckedAt: at });
+  }
+
+  /** The app's registration on every Page it is on, whatever its role or subscription. */
+  findRegistrationsOfApp(appId: string): Promise<PageAppEntity[]> {
+    return this.dataSource.getRepository(PageAppEntity).find({ where: { appId }, order: { pageId: 'ASC' } });
   }
 }

@@ -2,10 +2,11 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { ErrorCode, PAGE_INBOX_APP_ID } from '@app/contracts';
 import { JetStreamPublisher, NatsConnectionService } from '@app/messaging';
 import { appRolesDeliveries } from '../delivery/bot-events.js';
-import { DomainError, TokenCipher } from '@app/platform';
+import { DomainError, invalidPayload, TokenCipher } from '@app/platform';
 import type { Subscription } from '@nats-io/transport-node';
 import type { RoutingRule } from '../routing/routing-rules.js';
 import type { PageAppEntity } from './page-app.entity.js';
+import { registrationApps, withApp, type AppRow, type RequestedApp } from './page-app-list.js';
 import type { PageEntity } from './page.entity.js';
 import { PagesRepository } from './pages.repository.js';
 
@@ -17,10 +18,11 @@ export interface PageView {
 export interface PageRegistration {
   pageId: string;
   name?: string | null;
-  accessToken: string;
+  /** Required for a new Page; left out, a registered Page keeps its token. */
+  accessToken?: string;
   defaultOwnerAppId?: string | null;
   routingRules?: RoutingRule[];
-  apps: Array<{ appId: string; role?: 'bot' | 'inbox'; canTake?: boolean; subscribed?: boolean }>;
+  apps: RequestedApp[];
 }
 
 /** Subject on which replicas tell each other that a Page's configuration changed. */
@@ -113,32 +115,40 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
     await this.invalidate(page.id);
   }
 
+  /**
+   * Registers a Page or replaces its registration. The token may be left out when the Page is
+   * registered already (it is kept, with its status): adding a bot must not need the Page's
+   * secret again. Each app's subscription is kept unless given (registrationApps).
+   */
   async register(input: PageRegistration): Promise<PageView> {
-    const apps = withPageInbox(input.apps).map((a) => ({
-      pageId: input.pageId,
-      appId: a.appId,
-      role: a.role ?? (a.appId === PAGE_INBOX_APP_ID ? 'inbox' : 'bot'),
-      canTake: a.appId === PAGE_INBOX_APP_ID ? true : (a.canTake ?? false),
-      subscribed: a.subscribed ?? true,
-    }));
     const defaultOwner = input.defaultOwnerAppId ?? null;
-    for (const appId of [defaultOwner, ...(input.routingRules ?? []).map((r) => r.appId)]) {
-      if (appId && !apps.some((a) => a.appId === appId)) {
-        throw new DomainError(ErrorCode.UnknownApp, `app ${appId} (default owner or routing rule) is not one of the page's apps`);
+    const rules = input.routingRules ?? [];
+    const sealed = input.accessToken === undefined ? undefined : this.cipher.seal(input.accessToken);
+    await this.repository.changePage(input.pageId, (stored) => {
+      if (!stored.page && sealed === undefined) throw invalidPayload(`accessToken: required to register page ${input.pageId} (a registered page keeps its token when none is given)`);
+      const apps = registrationApps(input.apps, stored.apps);
+      checkAppReferences(apps, defaultOwner, rules);
+      return { settings: { name: input.name ?? null, defaultOwnerAppId: defaultOwner, routingRules: rules }, accessTokenSealed: sealed, apps };
+    });
+    return this.changed(input.pageId);
+  }
+
+  /** Adds one app to a registered Page, or changes it; what is left out keeps its value (withApp). */
+  async putApp(pageId: string, change: RequestedApp): Promise<PageView> {
+    await this.repository.changePage(pageId, (stored) => {
+      if (!stored.page) throw new DomainError(ErrorCode.UnknownPage, `page ${pageId} is not registered`);
+      if (change.role !== undefined && (change.role === 'inbox') !== (change.appId === PAGE_INBOX_APP_ID)) {
+        throw invalidPayload(`role: "inbox" is the Page Inbox's (app id ${PAGE_INBOX_APP_ID}) and only its`);
       }
-    }
-    await this.repository.savePage(
-      {
-        id: input.pageId,
-        name: input.name ?? null,
-        defaultOwnerAppId: defaultOwner,
-        routingRules: input.routingRules ?? [],
-        accessTokenSealed: this.cipher.seal(input.accessToken),
-      },
-      apps,
-    );
-    await this.invalidate(input.pageId);
-    const view = await this.get(input.pageId);
+      return { apps: withApp(stored.apps, change) };
+    });
+    return this.changed(pageId);
+  }
+
+  /** After a registration change: every replica forgets its copy, and the bots hear their roles. */
+  private async changed(pageId: string): Promise<PageView> {
+    await this.invalidate(pageId);
+    const view = await this.get(pageId);
     await this.announceRoles(view);
     return view;
   }
@@ -159,9 +169,26 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
     this.nats.nc.publish(this.nats.subject(PAGE_CHANGED), pageId);
     await this.nats.nc.flush();
   }
+
+  /**
+   * The Pages an app is registered on, each with the app's entry (`app.pages`, which a bot asks at
+   * start). The Page comes from the cached view, which every change evicts.
+   */
+  async pagesOfApp(appId: string): Promise<Array<{ view: PageView; app: PageAppEntity }>> {
+    const registrations = await this.repository.findRegistrationsOfApp(appId);
+    const views = await Promise.all(registrations.map((r) => this.find(r.pageId)));
+    return registrations.flatMap((app, i) => {
+      const view = views[i];
+      return view ? [{ view, app }] : []; // the Page was removed meanwhile
+    });
+  }
 }
 
-/** The Page Inbox (human agents) always takes part in a Page's conversations. */
-function withPageInbox(apps: PageRegistration['apps']): PageRegistration['apps'] {
-  return apps.some((a) => a.appId === PAGE_INBOX_APP_ID) ? apps : [...apps, { appId: PAGE_INBOX_APP_ID }];
+/** The default owner and every routing rule's app must be apps of the Page. */
+function checkAppReferences(apps: AppRow[], defaultOwner: string | null, rules: RoutingRule[]): void {
+  for (const appId of [defaultOwner, ...rules.map((r) => r.appId)]) {
+    if (appId && !apps.some((a) => a.appId === appId)) {
+      throw new DomainError(ErrorCode.UnknownApp, `app ${appId} (default owner or routing rule) is not one of the page's apps`);
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { OutboxPublisher } from '../delivery/outbox-publisher.service.js';
 import { SentMessagesRepository } from '../outbound/sent-messages.repository.js';
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
-import { OwnershipService } from '../threads/ownership.service.js';
+import { ownerLeft, OwnershipService } from '../threads/ownership.service.js';
 import { ThreadsRepository, type OutboxMessage, type ThreadTx } from '../threads/threads.repository.js';
 import { OwnershipCache, type CachedThread } from './ownership-cache.js';
 import { RoutingWritesRepository } from './routing-writes.repository.js';
@@ -96,6 +96,7 @@ export class RoutingService {
 
   private fastPathApplies(cached: CachedThread, envelope: WebhookEventStored, meta: DeliveryMeta, view: PageView): boolean {
     if (meta.streamSeq <= cached.ownerSinceSeq) return false; // stored before the current owner took over
+    if (ownerLeft(view, cached.ownerAppId)) return false; // removed from the Page: the locked path frees the thread
     if (cached.expiresAt !== null && cached.expiresAt <= this.clock.now().getTime()) return false; // lapsed
     if (ownerFromMetaHandover(envelope, cached.ownerAppId) !== undefined || isInboxEcho(envelope)) return false;
     return !(cached.ownerAppId === null && claimsIdleThread(envelope) && this.claimantFor(view, envelope) !== null);
@@ -117,6 +118,7 @@ export class RoutingService {
     if (meta.streamSeq <= tx.thread.lastEventSeq) return { owner: await this.ownerAt(tx, meta.streamSeq), outboxIds: [] as OutboxMessage[] };
     const outboxIds: OutboxMessage[] = [];
     if (this.ownership.hasLapsed(tx)) outboxIds.push(...(await this.ownership.lapse(tx, view, meta.streamSeq - 1)));
+    else if (this.ownership.ownerLeftPage(tx, view)) outboxIds.push(...(await this.ownership.ownerRemoved(tx, view, meta.streamSeq - 1)));
     outboxIds.push(...(await this.applyOwnershipSignals(tx, view, envelope, meta.streamSeq - 1)));
     const owner = await this.ownerAt(tx, meta.streamSeq);
     const now = this.clock.now();

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type OwnershipAction = 'pass' | 'take' | 'request' | 'release' | 'default' | 'idle_timeout' | 'external' | 'bot_unhealthy';
+export type OwnershipAction = 'pass' | 'take' | 'request' | 'release' | 'default' | 'idle_timeout' | 'external' | 'bot_unhealthy' | 'app_removed';
 
 /** Audit log: every change of owner (and every request), who did it, from whom, to whom, why. */
 @Entity({ name: 'ownership_change' })

@@ -161,6 +161,20 @@ export class OwnershipService {
   }
 
   /**
+   * The owner was removed from the Page (a new registration left it out): the thread goes idle, as
+   * at Meta when an app leaves a Page, so the user's next message finds the default app instead
+   * of an app that can neither receive it nor answer. Applied when the thread is next routed.
+   */
+  ownerRemoved(tx: ThreadTx, view: PageView, fromStreamSeq?: number): Promise<OutboxMessage[]> {
+    return this.changeOwner(tx, view, { action: 'app_removed', actorAppId: null, toAppId: null, metadata: APP_REMOVED_METADATA, fromStreamSeq });
+  }
+
+  /** Whether the thread's owner is no longer an app of the Page. */
+  ownerLeftPage(tx: ThreadTx, view: PageView): boolean {
+    return ownerLeft(view, tx.thread.ownerAppId);
+  }
+
+  /**
    * Moves the thread to `toAppId` (null: idle), audits it and queues the handover events and the
    * owner-changed fact (read models learn of every change, a plain release included).
    */
@@ -253,4 +267,12 @@ function auditBase(tx: ThreadTx, at: Date) {
 
 function unknownThread(pageId: string, psid: string): DomainError {
   return new DomainError(ErrorCode.UnknownThread, `no conversation with user ${psid} on page ${pageId}`);
+}
+
+/** Audit metadata of a thread that went idle because its owner left the Page. */
+export const APP_REMOVED_METADATA = 'app_removed: the owner is no longer an app of the Page';
+
+/** An owner that is not (or no longer) one of the Page's apps. */
+export function ownerLeft(view: PageView, ownerAppId: string | null): boolean {
+  return ownerAppId !== null && !view.apps.some((a) => a.appId === ownerAppId);
 }

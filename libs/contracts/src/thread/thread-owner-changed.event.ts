@@ -19,7 +19,7 @@ export const threadOwnerChangedSchema = z.object({
   /** null: the thread is idle now. */
   ownerAppId: z.string().nullable(),
   /** As in the audit log: `default` is an idle thread claimed by its default app or a routing rule; `external` a move made at Meta (Page Inbox). */
-  action: z.enum(['pass', 'take', 'release', 'default', 'idle_timeout', 'external', 'bot_unhealthy']),
+  action: z.enum(['pass', 'take', 'release', 'default', 'idle_timeout', 'external', 'bot_unhealthy', 'app_removed']),
   /** The app that asked for the change; null when the suite decided (default claim, idle expiry). */
   actorAppId: z.string().nullable(),
   metadata: z.string().nullable(),
