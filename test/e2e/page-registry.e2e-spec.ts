@@ -81,6 +81,23 @@ describe('changing a Page registration', () => {
     expect(thread.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['pass', 'app_removed', 'default']));
   });
 
+  it('removes one app with DELETE /pages/:pageId/apps/:appId, but never the Page Inbox or the default app', async () => {
+    expect((await suite.admin('PUT', `/pages/${PAGE_ID}/apps/brief`, {})).status).toBe(200);
+    const removed = await suite.admin('DELETE', `/pages/${PAGE_ID}/apps/brief`);
+    expect(removed.status).toBe(200);
+    expect(removed.body.apps.map((a: { app_id: string }) => a.app_id)).not.toContain('brief');
+    const again = await suite.admin('DELETE', `/pages/${PAGE_ID}/apps/brief`);
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('UNKNOWN_APP');
+    const defaultApp = await suite.admin('DELETE', `/pages/${PAGE_ID}/apps/sales`);
+    expect(defaultApp.status).toBe(400);
+    expect(defaultApp.body.error.message).toContain('default app');
+    const inbox = await suite.admin('DELETE', `/pages/${PAGE_ID}/apps/${PAGE_INBOX_APP_ID}`);
+    expect(inbox.status).toBe(400);
+    expect((await app('sales'))).toBeDefined();
+    expect((await app(PAGE_INBOX_APP_ID))).toBeDefined();
+  });
+
   it('answers a wrong per-app change with a clear error and changes nothing', async () => {
     const before = await page();
     const unknownPage = await suite.admin('PUT', '/pages/1000998/apps/survey', {});

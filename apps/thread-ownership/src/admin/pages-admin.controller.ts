@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { appIdSchema, pageIdSchema } from '@app/contracts';
 import { AdminApi, ApiZodBody, ZodPayloadPipe } from '@app/platform';
@@ -39,6 +39,15 @@ export class PagesAdminController {
     @Body(new ZodPayloadPipe(pageAppSchema)) dto: PageAppDto,
   ) {
     return toPageResponse(await this.pages.putApp(pageId, { appId, ...dto }));
+  }
+
+  @Delete(':pageId/apps/:appId')
+  @ApiOperation({
+    summary: 'Remove one app from a registered Page',
+    description: 'Refused for the Page Inbox, the default app and a routing rule\'s app. Threads the app owns go idle when their next event arrives, which then reaches the default app.',
+  })
+  async removeApp(@Param('pageId', new ZodPayloadPipe(pageIdSchema)) pageId: string, @Param('appId', new ZodPayloadPipe(appIdSchema)) appId: string) {
+    return toPageResponse(await this.pages.removeApp(pageId, appId));
   }
 
   @Get(':pageId')

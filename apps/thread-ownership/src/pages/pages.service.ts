@@ -145,6 +145,23 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
     return this.changed(pageId);
   }
 
+  /**
+   * Removes one app from a registered Page. Refused for the Page Inbox (always there), and for the
+   * default app or a routing rule's app (change those first). Threads it owns go idle when next
+   * routed (RoutingService), so the user's next message reaches the default app.
+   */
+  async removeApp(pageId: string, appId: string): Promise<PageView> {
+    if (appId === PAGE_INBOX_APP_ID) throw invalidPayload(`the Page Inbox (app id ${PAGE_INBOX_APP_ID}) always takes part in a page's conversations`);
+    await this.repository.changePage(pageId, (stored) => {
+      if (!stored.page) throw new DomainError(ErrorCode.UnknownPage, `page ${pageId} is not registered`);
+      if (!stored.apps.some((a) => a.appId === appId)) throw new DomainError(ErrorCode.UnknownApp, `app ${appId} is not connected to page ${pageId}`);
+      if (stored.page.defaultOwnerAppId === appId) throw invalidPayload(`app ${appId} is the page's default app: make another app the default first (PUT /pages/${pageId})`);
+      if ((stored.page.routingRules ?? []).some((r) => r.appId === appId)) throw invalidPayload(`app ${appId} is named by a routing rule of the page: change the rules first (PUT /pages/${pageId})`);
+      return { apps: stored.apps.filter((a) => a.appId !== appId).map(({ appId: id, role, canTake, subscribed }) => ({ appId: id, role, canTake, subscribed })) };
+    });
+    return this.changed(pageId);
+  }
+
   /** After a registration change: every replica forgets its copy, and the bots hear their roles. */
   private async changed(pageId: string): Promise<PageView> {
     await this.invalidate(pageId);
