@@ -35,6 +35,9 @@ describe('admin API documentation', () => {
     expect(Object.keys(putApp?.properties ?? {}).sort()).toEqual(['canTake', 'role', 'subscribed']);
     expect(body?.properties?.apps?.maxItems).toBe(50);
     expect(register?.security).toEqual([{ bearer: [] }]);
+    const answer = register?.responses?.['200']?.content?.['application/json']?.schema;
+    expect(Object.keys(answer?.properties ?? {})).toEqual(expect.arrayContaining(['id', 'tokenStatus', 'apps']));
+    expect(answer?.properties?.apps?.items?.required).toContain('app_id');
     const act = doc.paths['/pages/{pageId}/threads/{psid}/{action}']?.post;
     expect(act?.parameters.find((p: { name: string }) => p.name === 'action')?.schema?.enum).toEqual(['pass', 'take', 'request', 'release']);
     const health = doc.paths['/apps/{appId}/health']?.get;

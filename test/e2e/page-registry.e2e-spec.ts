@@ -1,5 +1,6 @@
 import { PAGE_INBOX_APP_ID } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageListResponseSchema, pageResponseSchema } from '../../apps/thread-ownership/src/admin/admin.responses.js';
 import { RecordingBot } from '../support/recording-bot.js';
 import { PAGE_ID, PAGE_TOKEN, startSuite, type RunningSuite } from '../support/suite.js';
 
@@ -37,6 +38,10 @@ describe('changing a Page registration', () => {
     const again = await suite.admin('PUT', `/pages/${PAGE_ID}`, { name: 'Renamed', defaultOwnerAppId: 'sales', apps: [{ appId: 'sales' }, { appId: 'support' }] });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ name: 'Renamed', tokenStatus: 'valid' });
+    // What the API description promises is what the routes answer.
+    expect(pageResponseSchema.parse(again.body)).toEqual(again.body);
+    const list = (await suite.admin('GET', '/pages')).body;
+    expect(pageListResponseSchema.parse(list).data.map((p) => p.id)).toContain(PAGE_ID);
     expect(await app('support')).toMatchObject({ subscribed: false });
 
     await suite.user.sendText('7300001', 'hello');

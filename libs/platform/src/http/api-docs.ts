@@ -1,6 +1,6 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags, ApiUnauthorizedResponse, DocumentBuilder, SwaggerModule, type SchemaObject } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse, DocumentBuilder, SwaggerModule, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AdminTokenGuard } from './admin-token.guard.js';
 
@@ -18,6 +18,9 @@ export function openApiSchema(schema: z.ZodType): SchemaObject {
 
 /** A request body validated by `schema`. */
 export const ApiZodBody = (schema: z.ZodType, description?: string) => ApiBody({ schema: openApiSchema(schema), description });
+
+/** The answer of a route, described by a zod schema of what it returns. */
+export const ApiZodResponse = (schema: z.ZodType, description = 'OK') => ApiOkResponse({ schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as SchemaObject, description });
 
 /** Query parameters read as one object validated by `schema` (`@Query(new ZodPayloadPipe(schema))`). */
 export function ApiZodQuery(schema: z.ZodType): MethodDecorator {
