@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SuiteClient } from '@app/bot-sdk';
-import { botConsumerName, ErrorCode, GetMessagingWindow, RpcError, rpcSubject, streamName, THREAD_OWNER_CHANGED_SUBJECT } from '@app/contracts';
+import { botConsumerName, ErrorCode, GetMessagingWindow, ListAppPages, RpcError, rpcSubject, streamName, THREAD_OWNER_CHANGED_SUBJECT } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNatsConfig } from '../../apps/thread-ownership/src/access/nats-config.js';
 import { deriveNatsPassword, serviceNatsUser } from '../../apps/thread-ownership/src/access/nats-credentials.js';
@@ -90,6 +90,24 @@ describe('NATS access control per bot app', () => {
     await alpha.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'beta', metadata: 'yours' });
     await beta.waitFor('handover', (e) => e.psid === psid && e.kind === 'pass_thread_control', 'the pass');
     expect((await beta.suite.threadOwner({ pageId: PAGE_ID, psid })).data[0]?.thread_owner.app_id).toBe('beta');
+  });
+
+  it('does not let a bot use a service as its proxy: a reply subject that is not its inbox gets no answer', async () => {
+    // The services may publish anywhere; a reply at a JetStream API subject would be a purge done
+    // on the bot's behalf (JetStream takes any JSON body as the request).
+    const user = serviceNatsUser('thread-ownership');
+    const admin = await connect({ servers: nats.url, user, pass: deriveNatsPassword(SECRET, user) });
+    const jsm = await jetstreamManager(admin);
+    const before = (await jsm.streams.info(bots)).state.messages;
+    expect(before).toBeGreaterThan(0); // the first test's events
+    for (const reply of [`$JS.API.STREAM.PURGE.${bots}`, `${prefix}.bot.beta.messaging`, '_INBOX_beta.stolen']) {
+      rogue.publish(`${prefix}.${rpcSubject(ListAppPages, 'alpha')}`, '{}', { reply });
+    }
+    // Its own inbox is answered, after those three (one connection, in order): they had their turn.
+    expect((await rogue.request(`${prefix}.${rpcSubject(ListAppPages, 'alpha')}`, '{}', { timeout: 3000 })).json()).toMatchObject({ ok: true });
+    await rogue.flush();
+    expect((await jsm.streams.info(bots)).state.messages).toBe(before);
+    await admin.close();
   });
 
   it("lets the console's service user do what the console does", async () => {

@@ -9,30 +9,37 @@ const optin = { sender: { id: '7' }, optin: { type: 'one_time_notif_req', payloa
 
 describe('sealOptinTokens', () => {
   it('moves the token out of the event, sealed', () => {
-    const { event, sealed } = sealOptinTokens(optin, 'optin', seal);
+    const { event, sealed } = sealOptinTokens(optin, seal);
     expect(event).toEqual({ sender: { id: '7' }, optin: { type: 'one_time_notif_req', payload: 'P' } });
     expect(cipher.open(sealed!.oneTimeNotifToken)).toBe('otn-clear-1');
     expect(JSON.stringify({ event, sealed })).not.toContain('otn-clear-1');
   });
 
   it('does not modify the event it was given', () => {
-    sealOptinTokens(optin, 'optin', seal);
+    sealOptinTokens(optin, seal);
     expect(optin.optin.one_time_notif_token).toBe('otn-clear-1');
   });
 
   it('seals a Marketing Messages token where it is', () => {
     const marketing = { sender: { id: '7' }, optin: { type: 'notification_messages', payload: 'P', notification_messages_token: 'mm-clear-1' } };
-    const { event, sealed } = sealOptinTokens(marketing, 'optin', seal);
+    const { event, sealed } = sealOptinTokens(marketing, seal);
     expect(sealed).toBeUndefined();
     expect(JSON.stringify(event)).not.toContain('mm-clear-1');
     expect(cipher.open((event.optin as { notification_messages_token: string }).notification_messages_token)).toBe('mm-clear-1');
     expect(marketing.optin.notification_messages_token).toBe('mm-clear-1');
   });
 
+  it('takes the token out of an event that carries an optin beside something that classifies it otherwise', () => {
+    const both = { message: { mid: 'm1', text: 'hi' }, optin: { type: 'one_time_notif_req', payload: 'p', one_time_notif_token: 'otn-clear-2' } };
+    const { event, sealed } = sealOptinTokens(both, seal);
+    expect(JSON.stringify(event)).not.toContain('otn-clear-2');
+    expect(cipher.open(sealed!.oneTimeNotifToken)).toBe('otn-clear-2');
+  });
+
   it('passes other events through unchanged', () => {
     const read = { read: { watermark: 1 } };
-    expect(sealOptinTokens(read, 'read', seal)).toEqual({ event: read });
-    expect(sealOptinTokens({ optin: { ref: 'plugin' } }, 'optin', seal)).toEqual({ event: { optin: { ref: 'plugin' } } });
+    expect(sealOptinTokens(read, seal)).toEqual({ event: read });
+    expect(sealOptinTokens({ optin: { ref: 'plugin' } }, seal)).toEqual({ event: { optin: { ref: 'plugin' } } });
   });
 });
 

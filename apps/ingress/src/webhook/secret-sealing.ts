@@ -1,5 +1,3 @@
-import type { EventKind } from '@app/contracts';
-
 /** Encrypts one secret (TokenCipher.seal in production); the clear value must not survive it. */
 export type SealSecret = (clear: string) => string;
 
@@ -18,12 +16,13 @@ const MARKETING_TOKEN_KEY = 'notification_messages_token';
 const TOKEN_KEYS = new Set([OTN_TOKEN_KEY, MARKETING_TOKEN_KEY]);
 
 /**
- * Takes a One-Time Notification token out of an opt-in event and returns it sealed, so the
+ * Takes a One-Time Notification token out of an event's `optin` and returns it sealed, so the
  * stored event (and every bot that reads it) never holds it in clear; a Marketing Messages token
- * is sealed where it is. Other events pass through untouched (same object: no copy on the hot path).
+ * is sealed where it is. Whatever the event was classified as: one that also carried a `message`
+ * would otherwise keep its token in clear. Other events pass through untouched (same object).
  */
-export function sealOptinTokens(event: Record<string, unknown>, kind: EventKind, seal: SealSecret): SealedEvent {
-  const optin = kind === 'optin' ? event.optin : undefined;
+export function sealOptinTokens(event: Record<string, unknown>, seal: SealSecret): SealedEvent {
+  const optin = event.optin;
   if (!isRecord(optin)) return { event };
   const marketing = typeof optin[MARKETING_TOKEN_KEY] === 'string' ? { [MARKETING_TOKEN_KEY]: seal(optin[MARKETING_TOKEN_KEY] as string) } : {};
   if (typeof optin[OTN_TOKEN_KEY] !== 'string') return MARKETING_TOKEN_KEY in marketing ? { event: { ...event, optin: { ...optin, ...marketing } } } : { event };

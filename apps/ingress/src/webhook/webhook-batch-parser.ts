@@ -42,7 +42,7 @@ export function parseWebhookBatch(body: WebhookBody, context: BatchContext): Par
 
 function toEnvelope(entry: Entry, channel: Channel, received: Record<string, unknown>, receivedAt: string, context: BatchContext): WebhookEventStored {
   const kind = classifyEvent(received);
-  const { event, sealed } = sealOptinTokens(received, kind, context.seal);
+  const { event, sealed } = sealOptinTokens(received, context.seal);
   const pageId = entry.id;
   return {
     // Hashed as received: the OTN token is what tells two otherwise identical opt-ins apart.

@@ -1,7 +1,8 @@
 import { ServerNats } from '@nestjs/microservices';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { MessagingOptions } from '../connection/messaging-options.js';
 import { PlainJsonReplySerializer, PlainJsonRequestDeserializer } from './plain-json.codec.js';
+import { replyAllowed } from './reply-guard.js';
 
 /**
  * Nest's NATS transport, with two changes:
@@ -41,7 +42,10 @@ export class NatsRpcServer extends ServerNats {
       const handle = this.getMessageHandler(pattern).bind(this) as (...args: unknown[]) => unknown;
       const subscription = client.subscribe(`${this.messaging.prefix}.${pattern}`, {
         queue,
-        callback: ((...args: unknown[]) => this.track(handle(...args))) as never,
+        callback: ((error: unknown, message: Msg | undefined) => {
+          if (message && !replyAllowed(this.messaging.prefix, message.subject, message.reply)) return this.refuseReply(message);
+          this.track(handle(error, message));
+        }) as never,
       });
       this.ownSubscriptions.push(subscription);
     }
@@ -64,6 +68,11 @@ export class NatsRpcServer extends ServerNats {
     await new Promise((resolve) => setImmediate(resolve));
     await this.connection?.flush().catch(() => undefined);
     await super.close();
+  }
+
+  /** Dropped unanswered: the caller's own timeout tells it; the log tells the operator. */
+  private refuseReply(message: Msg): void {
+    this.logger.warn(`request on ${message.subject} dropped: its reply subject ${message.reply} is not an inbox of the caller (see reply-guard.ts)`);
   }
 
   private track(result: unknown): void {
