@@ -167,9 +167,13 @@ describe('onboarding and the Graph client', () => {
     expect(await refusedWith('/onboarding/start')).toEqual(refused);
     expect(await refusedWith('/onboarding/start?invite=v1.99999999999999.forged')).toEqual(refused);
     const link = new URL(await inviteLink([PAGE_ID]));
-    expect(link.searchParams.get('pages')).toBe(PAGE_ID);
-    const expired = `v1.1.${link.searchParams.get('invite')!.split('.')[2]}`;
-    expect(await refusedWith(`/onboarding/start?invite=${encodeURIComponent(expired)}`)).toEqual(refused);
+    const [version, , pages, mac] = link.searchParams.get('invite')!.split('.');
+    expect([version, pages]).toEqual(['v2', PAGE_ID]); // the Pages are signed into the invite
+    const start = (invite: string, extra = '') => refusedWith(`/onboarding/start?invite=${encodeURIComponent(invite)}${extra}`);
+    expect(await start(`v2.1.${pages}.${mac}`)).toEqual(refused); // expired (and altered)
+    expect(await start(`v2.9999999999999.${pages}.${mac}`)).toEqual(refused);
+    expect(await start(`v2.${link.searchParams.get('invite')!.split('.')[1]}..${mac}`)).toEqual(refused); // widened to any Page
+    expect(await start(link.searchParams.get('invite')!, `&page_id=${SECOND_PAGE}`)).toEqual(refused); // a Page outside the invite
     const anonymous = await fetch(`${suite.adminUrl}/onboarding/invites`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
     expect(dialogCalls()).toBe(before);
@@ -223,19 +227,22 @@ describe('onboarding and the Graph client', () => {
     expect((await suite.admin('GET', '/pages/1000003')).status).toBe(404);
   });
 
-  it('refuses a Page the user does not manage, asked for at start or at the callback', async () => {
+  it('refuses a Page the user does not manage, and takes no Page list at the callback (the Pages are chosen at start)', async () => {
     const pagesBefore = await pageCount();
     suite.graph.clearCalls();
     suite.graph.setLoginUser({ pages: [{ id: SECOND_PAGE }] });
     const atStart = await install('?page_id=1000009');
     expect(atStart).toMatchObject({ status: 403, body: { error: { code: ErrorCode.PageNotManaged, details: { pageIds: ['1000009'] } } } });
-
-    const { dialog, cookie } = await startInstall();
-    const params = await passDialog(dialog);
-    params.set('pages', `${SECOND_PAGE},1000010`);
-    expect(await callback(params, cookie)).toMatchObject({ status: 403, body: { error: { code: ErrorCode.PageNotManaged, details: { pageIds: ['1000010'] } } } });
     expect(suite.graph.calls({ edge: 'subscribed_apps' })).toHaveLength(0);
     expect(await pageCount()).toBe(pagesBefore);
+
+    const { dialog, cookie } = await startInstall(`?page_id=${SECOND_PAGE}`);
+    const params = await passDialog(dialog);
+    params.set('pages', `${SECOND_PAGE},1000010`); // not Facebook's: ignored
+    const answer = await callback(params, cookie);
+    expect(answer.status).toBe(200);
+    expect(answer.body.installed.map((p: { pageId: string }) => p.pageId)).toEqual([SECOND_PAGE]);
+    expect((await suite.admin('GET', '/pages/1000010')).status).toBe(404);
   });
 
   describe('retry rules on the send path (emulator injecting each error)', () => {

@@ -7,7 +7,7 @@ import { AdminApi, ApiZodBody, ApiZodQuery, DomainError, invalidPayload, ZodPayl
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidState, LoginStateStore } from './login-state.store.js';
 import { OnboardingConfig } from './onboarding-config.js';
-import { checkInvite, DEFAULT_INVITE_TTL_MS, signInvite } from './onboarding-invite.js';
+import { checkInvite, DEFAULT_INVITE_TTL_MS, pagesWithinInvite, signInvite } from './onboarding-invite.js';
 import { callbackQuerySchema, inviteRequestSchema, startQuerySchema, type CallbackQuery, type InviteRequest, type StartQuery } from './onboarding.dto.js';
 import { PageInstaller } from './page-installer.service.js';
 import { SharedServices } from './shared-services.js';
@@ -39,7 +39,7 @@ export class OnboardingController {
   invite(@Body(new ZodPayloadPipe(inviteRequestSchema)) body: InviteRequest) {
     const settings = this.config.require();
     const expiresAt = this.shared.clock.now().getTime() + (body.ttlMs ?? DEFAULT_INVITE_TTL_MS);
-    const query = new URLSearchParams({ invite: signInvite(this.adminToken(), expiresAt), ...(body.pages?.length ? { pages: body.pages.join(',') } : {}) });
+    const query = new URLSearchParams({ invite: signInvite(this.adminToken(), expiresAt, body.pages ?? []) });
     const path = `/onboarding/start?${query}`;
     return { path, url: `${new URL(settings.redirectUri).origin}${path}`, expiresAt: new Date(expiresAt).toISOString() };
   }
@@ -49,8 +49,8 @@ export class OnboardingController {
   @ApiZodQuery(startQuerySchema)
   async start(@Query(new ZodPayloadPipe(startQuerySchema)) query: StartQuery, @Res() reply: FastifyReply) {
     const settings = this.config.require();
-    checkInvite(this.adminToken(), query.invite, this.shared.clock.now().getTime());
-    const requestedPages = query.pages;
+    const invited = checkInvite(this.adminToken(), query.invite, this.shared.clock.now().getTime());
+    const requestedPages = pagesWithinInvite(query.pages, invited);
     const state = await this.states.issue(requestedPages, this.shared.clock.now(), settings.stateTtlMs);
     const { dialogUrl: dialogBaseUrl, version, appId, redirectUri } = settings;
     const location = loginDialogUrl({ dialogBaseUrl, version, appId, redirectUri, state, scopes: PAGE_INSTALL_SCOPES });
@@ -72,7 +72,7 @@ export class OnboardingController {
     void reply.header('set-cookie', clearedStateCookie(isHttps(settings.redirectUri)));
     if (query.error) throw loginRefused(query);
     if (!query.code) throw invalidPayload('code: Facebook sent neither a code nor an error');
-    return { installed: await this.installer.install(query.code, query.pages ?? requestedPages) };
+    return { installed: await this.installer.install(query.code, requestedPages) };
   }
 
   private adminToken(): string {

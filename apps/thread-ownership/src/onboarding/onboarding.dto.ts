@@ -27,7 +27,6 @@ export const callbackQuerySchema = z.object({
   error: z.string().max(200).optional(),
   error_reason: z.string().max(200).optional(),
   error_description: z.string().max(1000).optional(),
-  /** Overrides the Pages chosen at start. */
-  pages: pageList.transform((value) => (value === undefined ? undefined : parsePageList(value))).pipe(pageIds.optional()),
+  // No `pages` here: the Pages are chosen at start, within the invite, and bound to the state.
 });
 export type CallbackQuery = z.infer<typeof callbackQuerySchema>;
