@@ -190,6 +190,27 @@ describe('SendNotification', () => {
     expect(callsFor(thread)).toHaveLength(1);
   });
 
+  it('refuses an app that is not on the Page before anything else: it learns nothing of the tokens and holds none', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-stranger');
+    deliver.strangers.add('stranger');
+    try {
+      const checks = deliver.participantChecks;
+      expect(errorCode(await botRpc('notification.send', { ...thread, topic: TOPIC, message: { text: 'x' } }, 'stranger'))).toBe(ErrorCode.UnknownApp);
+      expect(errorCode(await botRpc('notification.send', { ...thread, topic: 'never-agreed', message: { text: 'x' } }, 'stranger'))).toBe(ErrorCode.UnknownApp);
+      expect(errorCode(await botRpc('notification.request', { ...thread, topic: TOPIC, title: 'Hi' }, 'stranger'))).toBe(ErrorCode.UnknownApp);
+      expect(deliver.participantChecks).toBe(checks + 3); // a refusal is not remembered
+      expect((await tokenRows(thread)).map((t) => t.state)).toEqual(['valid']);
+      expect(await sendRows(thread)).toHaveLength(0);
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM notifications.otn_requests WHERE psid = $1', [thread.psid]);
+      expect(rows[0].n).toBe(0);
+      expect(callsFor(thread)).toHaveLength(0);
+    } finally {
+      deliver.strangers.delete('stranger');
+    }
+    expect((await notify(thread)).ok).toBe(true); // the Page's own bot still can
+  });
+
   it('uses the oldest token first and refuses a topic the user never agreed to', async () => {
     const thread = newThread();
     await optIn(thread, 'OTN-TOKEN-newer', TOPIC, now() - 1000);

@@ -17,3 +17,4 @@ export * from './notifications/messaging-window.rpc.js';
 export * from './send/deliver-message.rpc.js';
 export * from './outbound/outbound-message-sent.event.js';
 export * from './bot/list-app-pages.rpc.js';
+export * from './bot/check-participant.rpc.js';

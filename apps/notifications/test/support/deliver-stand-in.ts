@@ -21,12 +21,17 @@ export const graphError = (code: number, isTransient: boolean, subcode?: number)
 
 /**
  * Stands in for the thread-ownership service (built elsewhere) on the real NATS server: answers
- * `<prefix>.internal.message.deliver`, records every request, and replays scripted replies.
+ * `<prefix>.internal.message.deliver`, records every request, and replays scripted replies; and
+ * answers `<prefix>.internal.page.participant`: every app is on every Page but those in `strangers`.
  */
 export class DeliverStandIn {
   readonly calls: DeliverCall[] = [];
   private readonly script: DeliverReply[] = [];
   private subscription?: Subscription;
+  private participants?: Subscription;
+  /** App ids that are on no Page (the participant check refuses them with UNKNOWN_APP). */
+  readonly strangers = new Set<string>();
+  participantChecks = 0;
   private sequence = 0;
   private held?: Promise<void>;
 
@@ -51,6 +56,15 @@ export class DeliverStandIn {
         else respond();
       },
     });
+    this.participants = this.nc.subscribe(`${this.prefix}.internal.page.participant`, {
+      callback: (err, msg) => {
+        if (err) return;
+        this.participantChecks += 1;
+        const { pageId, appId } = msg.json<{ pageId: string; appId: string }>();
+        const refused = { ok: false, error: { code: 'UNKNOWN_APP', message: `app ${appId} is not connected to page ${pageId}` } };
+        msg.respond(JSON.stringify(this.strangers.has(appId) ? refused : { ok: true, data: { participant: true } }));
+      },
+    });
     return this;
   }
 
@@ -73,6 +87,7 @@ export class DeliverStandIn {
 
   async stop(): Promise<void> {
     await this.subscription?.drain();
+    await this.participants?.drain();
   }
 
   private success(call: DeliverCall): DeliverReply {

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
-import { ListAppPages, ListPageApps, rpcPattern, type RpcRequest } from '@app/contracts';
+import { CheckParticipant, ListAppPages, ListPageApps, rpcPattern, type RpcRequest } from '@app/contracts';
 import { callerAppId } from '@app/messaging';
 import { ZodPayloadPipe } from '@app/platform';
 import { PagesService } from './pages.service.js';
@@ -23,5 +23,12 @@ export class PageAppsRpcController {
   @MessagePattern(rpcPattern(ListAppPages))
   async myPages(@Payload(new ZodPayloadPipe(ListAppPages.request)) _dto: RpcRequest<typeof ListAppPages>, @Ctx() ctx: NatsContext) {
     return toAppPages(await this.pages.pagesOfApp(callerAppId(ctx)));
+  }
+
+  /** Internal (notifications, before it acts for a bot): throws as `participant()` does for a bot. */
+  @MessagePattern(rpcPattern(CheckParticipant))
+  async participant(@Payload(new ZodPayloadPipe(CheckParticipant.request)) dto: RpcRequest<typeof CheckParticipant>) {
+    await this.pages.participant(dto.pageId, dto.appId);
+    return { participant: true as const };
   }
 }

@@ -7,6 +7,7 @@ import { NotificationsSettings } from '../../config/settings.js';
 import { OtnErrors } from '../../core/errors.js';
 import { refuse } from '../../core/metrics.js';
 import { PageSettingsService } from '../../pages/page-settings.service.js';
+import { Participants } from '../../pages/participants.service.js';
 import { backoffDelayMs } from './delivery-outcome.js';
 import { NotifyReplay } from './notify-replay.service.js';
 import { SendAttempts } from './send-attempts.service.js';
@@ -28,6 +29,7 @@ export class NotifyService {
     private readonly attempts: SendAttempts,
     private readonly replay: NotifyReplay,
     private readonly pages: PageSettingsService,
+    private readonly participants: Participants,
     private readonly settings: NotificationsSettings,
     private readonly clock: Clock,
   ) {}
@@ -36,6 +38,7 @@ export class NotifyService {
   async send(appId: string, request: SendNotificationRequest, callerTimeoutMs?: number): Promise<SendResult> {
     const { pageId, psid, topic, message, idempotencyKey } = request;
     const keyed: KeyedNotify | null = idempotencyKey === undefined ? null : { appId, pageId, psid, topic, message, idempotencyKey };
+    await this.participants.assert(pageId, appId);
     try {
       await this.pages.assertOtnEnabled(pageId);
     } catch (error) {

@@ -8,6 +8,7 @@ import { NotificationsSettings } from '../../config/settings.js';
 import { asDomainError, OtnErrors } from '../../core/errors.js';
 import { refuse, requestsTotal } from '../../core/metrics.js';
 import { PageSettingsService } from '../../pages/page-settings.service.js';
+import { Participants } from '../../pages/participants.service.js';
 import { isAmbiguousFailure } from '../notify/delivery-outcome.js';
 import { isTitleTooLong, optInTemplate, throttleDecision, titleLength } from '../otn.rules.js';
 import { RequestsRepository } from './requests.repository.js';
@@ -24,12 +25,14 @@ export class RequestService {
   constructor(
     private readonly requests: RequestsRepository,
     private readonly pages: PageSettingsService,
+    private readonly participants: Participants,
     private readonly rpc: RpcClient,
     private readonly settings: NotificationsSettings,
     private readonly clock: Clock,
   ) {}
 
   async request(appId: string, ask: AskRequest): Promise<AskResult> {
+    await this.participants.assert(ask.pageId, appId);
     if (isTitleTooLong(ask.title)) {
       refuse('title_too_long');
       throw OtnErrors.titleTooLong(titleLength(ask.title));
