@@ -107,6 +107,8 @@ describe('NATS access control per bot app', () => {
     expect((await rogue.request(`${prefix}.${rpcSubject(ListAppPages, 'alpha')}`, '{}', { timeout: 3000 })).json()).toMatchObject({ ok: true });
     await rogue.flush();
     expect((await jsm.streams.info(bots)).state.messages).toBe(before);
+    // And the streams themselves refuse a purge, even from a service.
+    await expect(jsm.streams.purge(bots)).rejects.toThrow(/purge not permitted/);
     await admin.close();
   });
 

@@ -16,6 +16,15 @@ describe('stream settings', () => {
     });
   });
 
+  it('lets nobody purge a stream, nor delete single events or deliveries (dead letters are deleted once replayed)', () => {
+    const configs = streamConfigs('p', streamSettingsFromEnv({}));
+    expect(configs.map((c) => [c.name, c.deny_purge, c.deny_delete ?? false])).toEqual([
+      ['P_EVENTS', true, true],
+      ['P_BOTS', true, true],
+      ['P_DEAD', true, false],
+    ]);
+  });
+
   it.each([
     ['EVENT_DEDUPE_WINDOW_MS', 'an hour'],
     ['BOT_DEDUPE_WINDOW_MS', '-5'],

@@ -42,18 +42,24 @@ export function streamSettingsFromEnv(env: NodeJS.ProcessEnv): StreamSettings {
   };
 }
 
-/** The three streams of an installation: webhook events, per-bot deliveries, dead letters. */
+/**
+ * The three streams of an installation: webhook events, per-bot deliveries, dead letters. Facts
+ * nobody may wipe: no purge of any of them, and no deleting single messages from EVENTS and BOTS
+ * (DEAD deletes a letter once it is replayed). They still expire with `max_age`. Set when a stream
+ * is created; an existing one keeps its settings (docs/architecture.md says how to add them).
+ */
 export function streamConfigs(prefix: string, settings: StreamSettings): Array<Partial<StreamConfig> & { name: string }> {
   const common = {
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
+    deny_purge: true,
     max_age: nanos(settings.maxAgeMs),
     num_replicas: 1,
   };
   return [
-    { ...common, name: streamName(prefix, 'EVENTS'), subjects: [`${prefix}.events.>`], duplicate_window: nanos(settings.eventDedupeWindowMs) },
-    { ...common, name: streamName(prefix, 'BOTS'), subjects: [`${prefix}.bot.>`], duplicate_window: nanos(settings.botDedupeWindowMs) },
+    { ...common, name: streamName(prefix, 'EVENTS'), subjects: [`${prefix}.events.>`], duplicate_window: nanos(settings.eventDedupeWindowMs), deny_delete: true },
+    { ...common, name: streamName(prefix, 'BOTS'), subjects: [`${prefix}.bot.>`], duplicate_window: nanos(settings.botDedupeWindowMs), deny_delete: true },
     { ...common, name: streamName(prefix, 'DEAD'), subjects: [`${prefix}.dead.>`], duplicate_window: nanos(60 * 1000) },
   ];
 }
