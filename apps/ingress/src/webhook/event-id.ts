@@ -35,6 +35,16 @@ export function eventIdFor({ pageId, channel, kind, event }: EventIdInput): stri
   return sha256Hex(`${pageId}\n${channel}\n${canonicalJson(event)}`);
 }
 
+/**
+ * The id of an event that carried a secret (an opt-in's notification token): the same input,
+ * hashed with the installation's key (TokenCipher.fingerprint, HMAC-SHA256). Bots get the id as
+ * their idempotency key and know everything else in the event, so an unkeyed hash would be a
+ * value to test guessed tokens against. Still deterministic: a redelivery gets the same id.
+ */
+export function keyedEventId({ pageId, channel, event }: EventIdInput, keyedHash: (data: string) => string): string {
+  return `k:${keyedHash(`${pageId}\n${channel}\n${canonicalJson(event)}`)}`;
+}
+
 /** One-shot `crypto.hash`: about half the cost of createHash().update().digest() for small inputs. */
 export function sha256Hex(data: string | Uint8Array): string {
   return hash('sha256', data, 'hex');

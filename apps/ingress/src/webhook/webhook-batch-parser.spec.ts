@@ -11,6 +11,7 @@ const context = (overrides: Partial<BatchContext> = {}): BatchContext => ({
   receivedAt: new Date('2026-11-25T10:00:00.000Z'),
   correlationId: 'corr-1',
   seal: (clear) => cipher.seal(clear),
+  fingerprint: (data) => cipher.fingerprint(data),
   ...overrides,
 });
 const asBody = (value: unknown): WebhookBody => webhookBodySchema.parse(value);
@@ -80,6 +81,17 @@ describe('parseWebhookBatch', () => {
     const [event] = parseWebhookBatch(body, context()).events;
     expect(cipher.open(event!.sealed!.oneTimeNotifToken!)).toBe('otn-secret-token');
     expect(event!.event.optin).toEqual({ type: 'one_time_notif_req', payload: 'BACK_IN_STOCK' });
+  });
+
+  it("ids an event that held a token with the installation's key: stable, one per token, not the plain hash", () => {
+    const parse = (token: string, key = cipher) =>
+      parseWebhookBatch(asBody(pageBody(entry(PAGE, { messaging: [otnOptin(PAGE, '9', token)] }))), context({ fingerprint: (d) => key.fingerprint(d) })).events[0]!.eventId;
+    const id = parse('otn-secret-token');
+    expect(id).toMatch(/^k:[0-9a-f]{64}$/);
+    expect(parse('otn-secret-token')).toBe(id);
+    expect(parse('another-token')).not.toBe(id);
+    expect(parse('otn-secret-token', new TokenCipher(randomBytes(32).toString('base64')))).not.toBe(id); // keyed
+    expect(parseWebhookBatch(asBody(pageBody(entry(PAGE, { messaging: [readReceipt(PAGE, '9')] }))), context()).events[0]!.eventId).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('property: the output never contains a clear OTN token', () => {

@@ -1,5 +1,5 @@
 import { classifyEvent, threadUserId, type WebhookBody, type WebhookEventStored } from '@app/contracts';
-import { eventIdFor } from './event-id.js';
+import { eventIdFor, keyedEventId } from './event-id.js';
 import { sealOptinTokens, type SealSecret } from './secret-sealing.js';
 
 /** What is the same for every event of one POST. */
@@ -9,6 +9,8 @@ export interface BatchContext {
   receivingAppId?: string;
   correlationId: string;
   seal: SealSecret;
+  /** Keyed hash (TokenCipher.fingerprint), for the ids of events that carried a secret. */
+  fingerprint: (data: string) => string;
 }
 
 export interface ParsedBatch {
@@ -45,8 +47,9 @@ function toEnvelope(entry: Entry, channel: Channel, received: Record<string, unk
   const { event, sealed } = sealOptinTokens(received, context.seal);
   const pageId = entry.id;
   return {
-    // Hashed as received: the OTN token is what tells two otherwise identical opt-ins apart.
-    eventId: eventIdFor({ pageId, channel, kind, event: received }),
+    // Hashed as received: the OTN token is what tells two otherwise identical opt-ins apart; with
+    // the installation's key when the event held a secret (sealing returned a new object).
+    eventId: event === received ? eventIdFor({ pageId, channel, kind, event: received }) : keyedEventId({ pageId, channel, kind, event: received }, context.fingerprint),
     pageId,
     psid: threadUserId(event, kind),
     channel,

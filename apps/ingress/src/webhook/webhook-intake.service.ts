@@ -75,6 +75,7 @@ export class WebhookIntakeService {
       receivingAppId: request.appId,
       correlationId: request.correlationId,
       seal: (token) => this.cipher.seal(token),
+      fingerprint: (data) => this.cipher.fingerprint(data),
     };
   }
 }

@@ -8,7 +8,7 @@ import type { BatchContext } from './webhook-batch-parser.js';
 import { planWebhook, storableUnroutable } from './webhook-plan.js';
 
 const cipher = new TokenCipher(randomBytes(32).toString('base64'));
-const context: BatchContext = { receivedAt: new Date(0), correlationId: 'c', seal: (clear) => cipher.seal(clear) };
+const context: BatchContext = { receivedAt: new Date(0), correlationId: 'c', seal: (clear) => cipher.seal(clear), fingerprint: (data) => cipher.fingerprint(data) };
 const plan = (json: unknown) => ({ result: planWebhook(json, context) });
 
 describe('planWebhook', () => {
