@@ -13,11 +13,22 @@ function documentedKeys(): Set<string> {
   return new Set(text.split('\n').map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1]).filter((key): key is string => key !== undefined));
 }
 
-/** `KEY=value` of .env.example, the value without its trailing comment. */
+/**
+ * `KEY=value` of .env.example as docker compose reads an env_file (compose-go's dotenv parser):
+ * spaces after `=` go, then an unquoted value ends at ` #`. So in `KEY=   # note` the value is
+ * `# note`, not empty: such a line would boot a service with its comment as the setting.
+ */
 function documentedValues(): Record<string, string> {
   const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
-  const entries = text.split('\n').map((line) => /^([A-Z][A-Z0-9_]*)=(\S*)/.exec(line)).filter((m): m is RegExpExecArray => m !== null);
-  return Object.fromEntries(entries.map((m) => [m[1], m[2]]));
+  const entries = text.split('\n').map((line) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+  return Object.fromEntries(entries.map((m) => [m[1], composeValue(m[2]!)]));
+}
+
+function composeValue(raw: string): string {
+  const value = raw.trimStart();
+  if (/^["']/.test(value)) return value.slice(1, value.indexOf(value[0]!, 1));
+  const comment = value.indexOf(' #');
+  return (comment >= 0 ? value.slice(0, comment) : value).trimEnd();
 }
 
 /** The variables a reader function looks up, found by handing it an environment that records reads. */
@@ -47,6 +58,11 @@ describe('.env.example', () => {
   it.each(Object.entries(services))('documents every variable %s reads', (_service, keys) => {
     expect(keys.length).toBeGreaterThan(1);
     expect(keys.filter((key) => !documented.has(key))).toEqual([]);
+  });
+
+  it('has no value that is really a comment (compose would pass the comment on as the setting)', () => {
+    expect(composeValue('   # a note')).toBe('# a note'); // what compose does with such a line
+    expect(Object.entries(documentedValues()).filter(([, value]) => value.startsWith('#'))).toEqual([]);
   });
 
   // Copying the example file must not boot with its public placeholder credentials.
