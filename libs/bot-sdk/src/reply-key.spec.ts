@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { replyKey } from './reply-key.js';
 
 describe('replyKey', () => {
-  it('is the same for the same event and ordinal, on every delivery', () => {
-    expect(replyKey('message:m_abc:sales', 1)).toBe(replyKey('message:m_abc:sales', 1));
+  it('is the same for the same event and ordinal, on every delivery (a known answer: keys already sent must not change)', () => {
+    // SHA-256 of "message:m_abc:sales\n1", base64url without padding (`printf 'message:m_abc:sales\n1' | openssl sha256 -binary | basenc --base64url`, less the final =).
+    expect(replyKey('message:m_abc:sales', 1)).toBe('reply.eziL_3pVoC2-REoLl3IPl3jEaIFNxv3nXhMbhfuiiO0');
   });
 
   it('differs between replies of one event and between events', () => {

@@ -7,6 +7,8 @@ const secret = 'app-secret-123';
 const body = Buffer.from('{"object":"page","entry":[]}');
 const strict = { acceptSha1: false };
 const sha256 = (raw: Uint8Array, key = secret) => createHmac('sha256', key).update(raw).digest('hex');
+/** Meta's SHA-1 header, computed here, not by the code under test. */
+const sha1Header = (raw: Uint8Array, key = secret) => `sha1=${createHmac('sha1', key).update(raw).digest('hex')}`;
 
 describe('verifySignature', () => {
   it('accepts the HMAC-SHA256 of the raw bytes', () => {
@@ -43,21 +45,21 @@ describe('verifySignature', () => {
   });
 
   it('ignores X-Hub-Signature (SHA-1) unless it is enabled', () => {
-    const sha1 = signatureFor(body, secret, 'sha1');
+    const sha1 = sha1Header(body);
     expect(verifySignature(body, { sha1 }, secret, strict)).toEqual({ valid: false, reason: 'missing' });
     expect(verifySignature(body, { sha1 }, secret, { acceptSha1: true })).toEqual({ valid: true, algorithm: 'sha1' });
-    expect(verifySignature(body, { sha1: signatureFor(body, 'other', 'sha1') }, secret, { acceptSha1: true }).valid).toBe(false);
+    expect(verifySignature(body, { sha1: sha1Header(body, 'other') }, secret, { acceptSha1: true }).valid).toBe(false);
   });
 
   it('never lets a valid SHA-1 rescue a wrong SHA-256', () => {
-    const headers = { sha256: `sha256=${sha256(body, 'other')}`, sha1: signatureFor(body, secret, 'sha1') };
+    const headers = { sha256: `sha256=${sha256(body, 'other')}`, sha1: sha1Header(body) };
     expect(verifySignature(body, headers, secret, { acceptSha1: true })).toEqual({ valid: false, reason: 'mismatch' });
   });
 
   it('property: any body signed with the secret verifies', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), fc.string({ minLength: 1 }), (raw, key) => {
-        expect(verifySignature(raw, { sha256: signatureFor(raw, key) }, key, strict).valid).toBe(true);
+        expect(verifySignature(raw, { sha256: `sha256=${sha256(raw, key)}` }, key, strict).valid).toBe(true);
       }),
     );
   });
@@ -68,12 +70,17 @@ describe('verifySignature', () => {
       .chain((raw) => fc.tuple(fc.constant(raw), fc.nat({ max: raw.length - 1 }), fc.integer({ min: 1, max: 255 })));
     fc.assert(
       fc.property(bodyAndChange, ([raw, index, flip]) => {
-        const header = signatureFor(raw, secret);
+        const header = `sha256=${sha256(raw)}`;
         const tampered = Uint8Array.from(raw);
         tampered[index] = tampered[index]! ^ flip;
         expect(verifySignature(tampered, { sha256: header }, secret, strict)).toEqual({ valid: false, reason: 'mismatch' });
       }),
     );
+  });
+
+  it('signs as Meta does (the simulator and the benchmarks use signatureFor)', () => {
+    expect(signatureFor(body, secret)).toBe(`sha256=${sha256(body)}`);
+    expect(signatureFor(body, secret, 'sha1')).toBe(sha1Header(body));
   });
 
   it('property: changing any one hex digit of the signature makes it fail', () => {
