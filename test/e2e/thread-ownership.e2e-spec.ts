@@ -106,9 +106,13 @@ describe('thread ownership', () => {
     await sales.suite.requestThreadControl({ pageId: PAGE_ID, psid, metadata: 'let me finish the sale' });
     const request = await support.waitFor('handover', (e) => e.psid === psid && e.kind === 'request_thread_control', 'the request');
     expect(request.event.request_thread_control).toEqual({ requested_owner_app_id: 'sales', metadata: 'let me finish the sale' });
-    expect(sales.received('handover', (e) => e.psid === psid && e.kind === 'request_thread_control')).toHaveLength(0);
     await support.suite.releaseThreadControl({ pageId: PAGE_ID, psid });
     expect((await support.suite.threadOwner({ pageId: PAGE_ID, psid })).data).toEqual([]);
+    // The asker is not told of its own request. A later message on the thread reaches sales after
+    // anything sent to it before (one thread's deliveries keep their order): only then look.
+    await suite.user.sendText(psid, 'after the release');
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'after the release', 'the message after the release');
+    expect(sales.received('handover', (e) => e.psid === psid && e.kind === 'request_thread_control')).toHaveLength(0);
   });
 
   it('keeps exactly one owner under 50 concurrent pass/take/release calls across two replicas, all audited', async () => {
