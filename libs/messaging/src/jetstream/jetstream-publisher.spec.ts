@@ -1,147 +1,214 @@
-import { describe, expect, it } from 'vitest';
-import { MsgHdrsImpl } from '@nats-io/nats-core';
-import type { EncodedHeaders } from './publish-headers.js';
-import type { NatsConnectionService } from '../connection/nats-connection.service.js';
-import { WriteCoalescer } from '../connection/write-coalescer.js';
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { streamName } from '@app/contracts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PrivateNats } from '../../../../test/support/private-nats.js';
+import { waitFor } from '../../../../test/support/wait-for.js';
+import { NatsConnectionService } from '../connection/nats-connection.service.js';
 import { JetStreamPublisher } from './jetstream-publisher.js';
 
-interface Sent {
-  subject: string;
-  data: Uint8Array;
-  reply: string;
-  headers: EncodedHeaders;
-}
-type ReplyCallback = (error: Error | null, msg: { subject: string; data: Uint8Array; headers?: { code: number } }) => void;
-
-/** Just enough of a NATS connection: records publishes, lets the test answer on the reply subject. */
-function fakeNats() {
-  const sent: Sent[] = [];
-  const subscriptions: Array<{ subject: string; callback: ReplyCallback; closed: boolean }> = [];
-  let close!: () => void;
-  const closed = new Promise<void>((resolve) => (close = resolve));
-  const state = { closed: false, publishThrows: undefined as Error | undefined };
-  const nc = {
-    options: { inboxPrefix: '_INBOX_svc' },
-    subscribe: (subject: string, { callback }: { callback: ReplyCallback }) => {
-      const subscription = { subject, callback, closed: false };
-      subscriptions.push(subscription);
-      return { isClosed: () => subscription.closed };
-    },
-    publish: (subject: string, data: Uint8Array, { reply, headers }: { reply: string; headers: EncodedHeaders }) => {
-      if (state.publishThrows) throw state.publishThrows;
-      sent.push({ subject, data, reply, headers });
-    },
-    closed: () => closed,
-  };
-  const service = { nc, writes: new WriteCoalescer(), subject: (relative: string) => `p.${relative}` } as unknown as NatsConnectionService;
-  const answer = (to: Sent, body: string, code?: number) => {
-    const subscription = subscriptions.find((s) => to.reply.startsWith(s.subject.slice(0, -1)))!;
-    subscription.callback(null, { subject: to.reply, data: new TextEncoder().encode(body), headers: code ? { code } : undefined });
-  };
-  const closeConnection = () => {
-    state.closed = true;
-    for (const s of subscriptions) s.closed = true;
-    close();
-  };
-  return { service, sent, subscriptions, state, answer, closeConnection };
-}
-
+/**
+ * Against the real NATS (JetStream): every world below has a subject prefix of its own, hence
+ * streams of its own, all deleted at the end. A "held" subject has a plain core subscriber of the
+ * test's: the publish reaches it, but nothing ever acks it.
+ */
+const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const RUN = `jsp${randomBytes(4).toString('hex')}`;
+/** nats.js' inbox (`_INBOX.<nuid>`), then the publisher's token per message. */
+const REPLY = /^_INBOX\.[A-Za-z0-9]+\.[0-9a-z]+$/;
+const replyPrefix = (reply: string | undefined) => reply?.slice(0, reply.lastIndexOf('.') + 1);
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** The error a publish rejects with (handled at once, so one that fails early is no unhandled rejection). */
+const failureOf = (publish: Promise<unknown>) => publish.then(() => 'no error', (error: unknown) => error);
+
+let admin: NatsConnection;
+let jsm: JetStreamManager;
+let worlds = 0;
+const cleanups: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  admin = await connect({ servers: NATS_URL });
+  jsm = await jetstreamManager(admin);
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+afterAll(async () => {
+  for await (const name of jsm.streams.names()) {
+    if (name.startsWith(RUN.toUpperCase())) await jsm.streams.delete(name);
+  }
+  await admin?.close();
+});
+
+/** A prefix of the test's own with an EVENTS stream on `<prefix>.events.>`, and a publisher on a connection of its own. */
+async function world() {
+  const prefix = `${RUN}w${++worlds}`;
+  const stream = streamName(prefix, 'EVENTS');
+  await jsm.streams.add({ name: stream, subjects: [`${prefix}.events.>`], storage: StorageType.Memory });
+  const service = await NatsConnectionService.connect({ service: 'jetstream-publisher-spec', servers: NATS_URL, prefix, rpcTimeoutMs: 5000 });
+  cleanups.push(() => service.nc.close());
+  /** Messages this connection has written so far. */
+  const sent = () => service.nc.stats().outMsgs;
+  return { prefix, stream, service, sut: new JetStreamPublisher(service), sent };
+}
+
+/** What reaches `subject`, as seen by a core subscriber of the test's (which never answers). */
+async function listen(subject: string, nc: NatsConnection = admin): Promise<Msg[]> {
+  const msgs: Msg[] = [];
+  const subscription = nc.subscribe(subject, { callback: (_error, msg) => void msgs.push(msg) });
+  cleanups.push(async () => subscription.unsubscribe());
+  await nc.flush(); // the server knows the interest before anything is published
+  return msgs;
+}
 
 describe('JetStreamPublisher', () => {
   it('publishes with a reply subject under one subscription of its own and resolves with the ack', async () => {
-    const nats = fakeNats();
-    const sut = new JetStreamPublisher(nats.service);
+    const { prefix, stream, sut, sent } = await world();
+    const seen = await listen(`${prefix}.events.>`);
+    const before = sent();
     const first = sut.publish('events.webhook.3', { a: 1 }, { msgID: 'message:m1', correlationId: 'c-1' });
     const second = sut.publish('events.webhook.4', { b: 2 }, { msgID: 'message:m2' });
-    expect(nats.sent).toHaveLength(0); // sent together at the end of the turn
+    expect(sent() - before).toBe(0); // sent together at the end of the turn
     await turn();
+    expect(sent() - before).toBe(2);
 
-    expect(nats.subscriptions).toHaveLength(1);
-    expect(nats.subscriptions[0]!.subject).toMatch(/^_INBOX_svc\.[A-Za-z0-9]+\.\*$/);
-    expect(nats.sent.map((s) => [s.subject, Buffer.from(s.data).toString()])).toEqual([
-      ['p.events.webhook.3', '{"a":1}'],
-      ['p.events.webhook.4', '{"b":2}'],
+    await expect(first).resolves.toEqual({ stream, seq: 1, duplicate: false });
+    await expect(second).resolves.toEqual({ stream, seq: 2, duplicate: false });
+    await admin.flush(); // the server routed them to us before the stream acked them
+    expect(seen.map((m) => [m.subject, m.string()])).toEqual([
+      [`${prefix}.events.webhook.3`, '{"a":1}'],
+      [`${prefix}.events.webhook.4`, '{"b":2}'],
     ]);
-    const headersOf = (sent: Sent) => MsgHdrsImpl.decode(sent.headers.encode());
-    expect(headersOf(nats.sent[0]!).get('Nats-Msg-Id')).toBe('message:m1');
-    expect(headersOf(nats.sent[0]!).get('x-correlation-id')).toBe('c-1');
-    expect(headersOf(nats.sent[1]!).has('x-correlation-id')).toBe(false);
-    expect(nats.sent[0]!.reply).not.toBe(nats.sent[1]!.reply);
+    expect(seen[0]!.headers?.get('Nats-Msg-Id')).toBe('message:m1');
+    expect(seen[0]!.headers?.get('x-correlation-id')).toBe('c-1');
+    expect(seen[1]!.headers?.has('x-correlation-id')).toBe(false);
+    const [reply1, reply2] = seen.map((m) => m.reply);
+    expect(reply1).toMatch(REPLY);
+    expect(reply2).toMatch(REPLY);
+    expect(reply1).not.toBe(reply2);
+    expect(replyPrefix(reply2)).toBe(replyPrefix(reply1)); // both under the one subscription
 
-    nats.answer(nats.sent[1]!, '{"stream":"P_EVENTS","seq":2,"duplicate":true}');
-    nats.answer(nats.sent[0]!, '{"stream":"P_EVENTS","seq":1}');
-    await expect(first).resolves.toEqual({ stream: 'P_EVENTS', seq: 1, duplicate: false });
-    await expect(second).resolves.toEqual({ stream: 'P_EVENTS', seq: 2, duplicate: true });
+    // What JetStream stored, with the headers it deduplicates by.
+    const stored = await jsm.streams.getMessage(stream, { seq: 1 });
+    expect([stored?.subject, stored?.json(), stored?.header.get('Nats-Msg-Id')]).toEqual([`${prefix}.events.webhook.3`, { a: 1 }, 'message:m1']);
+
+    // The same msgID again: acked as a duplicate of what is stored, and not stored twice.
+    await expect(sut.publish('events.webhook.3', { a: 1 }, { msgID: 'message:m1' })).resolves.toEqual({ stream, seq: 1, duplicate: true });
+    expect((await jsm.streams.info(stream)).state.messages).toBe(2);
+    await admin.flush();
+    expect(replyPrefix(seen[2]!.reply)).toBe(replyPrefix(reply1)); // the subscription is reused
+  });
+
+  it('matches each ack to its own publish, whatever order the acks come in', async () => {
+    const { prefix, stream, sut } = await world();
+    const held = await listen(`${prefix}.held.>`);
+    const late = sut.publish('held.a', { n: 1 }, { msgID: 'late' });
+    let lateSettled = false;
+    late.then(
+      () => (lateSettled = true),
+      () => (lateSettled = true),
+    );
+    const early = sut.publish('events.a', { n: 2 }, { msgID: 'early' });
+    await expect(early).resolves.toEqual({ stream, seq: 1, duplicate: false });
+    const heldMsg = await waitFor(() => held[0], 'the held publish');
+    expect(lateSettled).toBe(false);
+
+    // Handed to the stream with its own reply subject: JetStream acks it straight to the publisher.
+    admin.publish(`${prefix}.events.b`, heldMsg.data, { reply: heldMsg.reply, headers: heldMsg.headers });
+    await expect(late).resolves.toEqual({ stream, seq: 2, duplicate: false });
   });
 
   it('rejects on a JetStream error, on no responders, and after its timeout', async () => {
-    const nats = fakeNats();
-    const sut = new JetStreamPublisher(nats.service);
-    const refused = sut.publish('events.a', {}, { msgID: '1' });
-    const noStream = sut.publish('events.b', {}, { msgID: '2' });
-    const silent = sut.publish('events.c', {}, { msgID: '3', timeoutMs: 60 });
-    await turn();
-    nats.answer(nats.sent[0]!, '{"error":{"code":400,"err_code":10060,"description":"expected stream does not match"}}');
-    nats.answer(nats.sent[1]!, '', 503);
-    await expect(refused).rejects.toMatchObject({ reason: 'api', errCode: 10060 });
-    await expect(noStream).rejects.toMatchObject({ reason: 'no_stream' });
+    const { prefix, sut } = await world();
+    // A stream JetStream itself refuses large messages on (err_code 10054).
+    await jsm.streams.add({ name: `${prefix.toUpperCase()}_SMALL`, subjects: [`${prefix}.small.>`], storage: StorageType.Memory, max_msg_size: 64 });
+    const held = await listen(`${prefix}.held.>`);
     const started = performance.now();
-    await expect(silent).rejects.toMatchObject({ reason: 'timeout' });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
+    const refused = failureOf(sut.publish('small.a', { text: 'x'.repeat(100) }, { msgID: '1' }));
+    const noStream = failureOf(sut.publish('nowhere.b', {}, { msgID: '2' })); // no stream, no subscriber: no responders
+    const silent = failureOf(sut.publish('held.c', {}, { msgID: '3', timeoutMs: 60 }));
+    expect(await refused).toMatchObject({ name: 'JetStreamPublishError', reason: 'api', errCode: 10054, message: expect.stringContaining('message size exceeds') });
+    expect(await noStream).toMatchObject({ reason: 'no_stream', message: expect.stringContaining(`${prefix}.nowhere.b`) });
+    expect(await silent).toMatchObject({ reason: 'timeout' });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(55);
+    expect(elapsed).toBeLessThan(1000); // its own timeout, not the default 2 s
+    expect(held.map((m) => m.subject)).toEqual([`${prefix}.held.c`]); // it was sent; only the ack never came
   });
 
   it('refuses a header value that would forge further headers, before sending anything', async () => {
-    const nats = fakeNats();
-    const sut = new JetStreamPublisher(nats.service);
+    const { stream, sut, sent } = await world();
+    const before = sent();
     await expect(sut.publish('events.a', {}, { msgID: 'x\r\nNats-Expected-Stream: other' })).rejects.toThrow(/\\r or \\n/);
+    await expect(sut.publish('events.a', {}, { msgID: '1', correlationId: 'c\nNats-Msg-Id: 2' })).rejects.toThrow(/\\r or \\n/);
     await turn();
-    expect(nats.sent).toHaveLength(0);
+    expect(sent() - before).toBe(0);
+    expect((await jsm.streams.info(stream)).state.messages).toBe(0);
   });
 
   it('rejects a payload that cannot be serialised at once, leaving no pending ack to time out unhandled', async () => {
-    const nats = fakeNats();
-    const sut = new JetStreamPublisher(nats.service);
+    const { stream, sut, sent } = await world();
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
+      const before = sent();
       const circular: Record<string, unknown> = {};
       circular.self = circular;
       await expect(sut.publish('events.a', circular, { msgID: '1', timeoutMs: 30 })).rejects.toThrow(/circular/i);
       await new Promise((resolve) => setTimeout(resolve, 120)); // past the timeout and a sweep
       await turn();
-      expect(nats.sent).toHaveLength(0);
+      expect(sent() - before).toBe(0);
       expect(unhandled).toEqual([]);
+      expect((await jsm.streams.info(stream)).state.messages).toBe(0);
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
   });
 
   it('rejects what is pending when the connection closes, and what cannot be sent', async () => {
-    const nats = fakeNats();
-    const sut = new JetStreamPublisher(nats.service);
-    const pending = sut.publish('events.a', {}, { msgID: '1' });
-    await turn();
-    nats.state.publishThrows = new Error('connection draining');
-    const unsent = sut.publish('events.b', {}, { msgID: '2' });
-    await expect(unsent).rejects.toMatchObject({ reason: 'closed', message: expect.stringContaining('draining') });
-    nats.closeConnection();
-    await expect(pending).rejects.toMatchObject({ reason: 'closed' });
+    const { prefix, service, sut } = await world();
+    const held = await listen(`${prefix}.held.>`);
+    const pending = failureOf(sut.publish('held.a', {}, { msgID: '1' }));
+    await waitFor(() => held[0], 'the held publish'); // sent; its ack never comes
+
+    // More than the server takes in one message (its max_payload): nats.js refuses to send it.
+    const tooBig = sut.publish('events.b', { text: 'x'.repeat(service.nc.info!.max_payload) }, { msgID: '2' });
+    await expect(tooBig).rejects.toMatchObject({ reason: 'closed', message: expect.stringContaining('max_payload') });
+
+    await service.onApplicationShutdown(); // drains and closes, as a service shutting down does
+    expect(await pending).toMatchObject({ reason: 'closed', message: expect.stringContaining('closed before JetStream acked') });
+    await expect(sut.publish('events.c', {}, { msgID: '3' })).rejects.toMatchObject({ reason: 'closed', message: expect.stringContaining('could not publish') });
   });
 
   it('subscribes again when its subscription was closed (e.g. by a permission error)', async () => {
-    const nats = fakeNats();
-    const sut = new JetStreamPublisher(nats.service);
-    const lost = sut.publish('events.a', {}, { msgID: '1' });
-    nats.subscriptions[0]!.callback(new Error('Permissions Violation for Subscription'), { subject: '', data: new Uint8Array(0) });
-    nats.subscriptions[0]!.closed = true;
-    await expect(lost).rejects.toMatchObject({ reason: 'closed', message: expect.stringContaining('Permissions Violation') });
+    // A private nats-server: its permissions are reloaded to take the reply subscription away.
+    const accounts = (denyInbox: boolean) =>
+      `accounts { APP: { jetstream: enabled, users: [ { user: svc, password: pw, permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"]${denyInbox ? ', deny: ["_INBOX.>"]' : ''} } } } ] } }\n`;
+    const nats = await PrivateNats.start(accounts(false));
+    cleanups.push(() => nats.stop());
+    const service = await NatsConnectionService.connect({ service: 'jetstream-publisher-spec', servers: nats.url, user: 'svc', password: 'pw', prefix: 'p', rpcTimeoutMs: 5000 });
+    cleanups.push(() => service.nc.close());
+    await service.jsm.streams.add({ name: 'P_EVENTS', subjects: ['p.events.>'], storage: StorageType.Memory });
+    const watcher = await connect({ servers: nats.url, user: 'svc', pass: 'pw' });
+    cleanups.push(() => watcher.close());
+    const stored = await listen('p.events.>', watcher);
+    const held = await listen('p.held.>', watcher);
+    const sut = new JetStreamPublisher(service);
 
-    const next = sut.publish('events.a', {}, { msgID: '2' });
-    await turn();
-    expect(nats.subscriptions).toHaveLength(2);
-    nats.answer(nats.sent.at(-1)!, '{"stream":"S","seq":5}');
-    await expect(next).resolves.toMatchObject({ seq: 5 });
+    await expect(sut.publish('events.a', {}, { msgID: '1' })).resolves.toMatchObject({ stream: 'P_EVENTS', seq: 1 });
+    const lost = failureOf(sut.publish('held.a', {}, { msgID: '2' }));
+    await waitFor(() => held[0], 'the held publish');
+    await nats.reload(accounts(true)); // the server removes the reply subscription: "Permissions Violation"
+    expect(await lost).toMatchObject({ reason: 'closed', message: expect.stringContaining('Permissions Violation') });
+
+    await nats.reload(accounts(false));
+    await expect(sut.publish('events.a', {}, { msgID: '3' })).resolves.toMatchObject({ stream: 'P_EVENTS', seq: 2 });
+    await watcher.flush();
+    expect(stored).toHaveLength(2);
+    expect(replyPrefix(stored[1]!.reply)).not.toBe(replyPrefix(stored[0]!.reply)); // under a new subscription
   });
 });
