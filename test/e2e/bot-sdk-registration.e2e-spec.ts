@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Bot, SuiteClient, type BotLogger } from '@app/bot-sdk';
+import { Bot, SuiteClient } from '@app/bot-sdk';
 import { botInboxPrefix, ErrorCode, ListAppPages, rpcSubject } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNatsConfig } from '../../apps/thread-ownership/src/access/nats-config.js';
@@ -9,19 +9,8 @@ import { PrivateNats } from '../support/private-nats.js';
 import { codeOf } from '../support/rpc-code.js';
 import { PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';
 import { waitFor } from '../support/wait-for.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
-type Line = { level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
-
-/** The SDK's logger option, remembering every line. */
-function recordingLogger() {
-  const lines: Line[] = [];
-  const logger: BotLogger = {
-    info: (message, fields) => void lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => void lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => void lines.push({ level: 'error', message, fields }),
-  };
-  return { logger, lines };
-}
 
 /**
  * A bot asks the suite which Pages its app is on (`app.pages`), once at start and whenever it

@@ -1,22 +1,18 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@app/contracts';
-import { messagingOptionsFromEnv, NatsConnectionService, RpcClient } from '@app/messaging';
-import { DomainError, ManualClock, runMigrationsWithLock, TokenCipher } from '@app/platform';
+import { DomainError, ManualClock, type TokenCipher } from '@app/platform';
 import { NotificationsSettings } from '../../apps/notifications/src/config/settings.js';
-import { NOTIFICATIONS_SCHEMA } from '../../apps/notifications/src/database/schema.js';
-import { notificationsDataSourceOptions } from '../../apps/notifications/src/data-source.js';
 import { replayOutcome, type RecordedSend } from '../../apps/notifications/src/otn/notify/replay-outcome.js';
 import { SendAttempts } from '../../apps/notifications/src/otn/notify/send-attempts.service.js';
-import { SendLedgerRepository, type PendingSend } from '../../apps/notifications/src/otn/notify/send-ledger.repository.js';
+import type { SendLedgerRepository, PendingSend } from '../../apps/notifications/src/otn/notify/send-ledger.repository.js';
 import { SendReplaysRepository, type KeyedNotify } from '../../apps/notifications/src/otn/notify/send-replays.repository.js';
-import { TokensRepository } from '../../apps/notifications/src/otn/tokens.repository.js';
-import { DeliverStandIn, type DeliverReply } from '../../apps/notifications/test/support/deliver-stand-in.js';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+import type { TokensRepository } from '../../apps/notifications/src/otn/tokens.repository.js';
+import type { DeliverStandIn, DeliverReply } from '../../apps/notifications/test/support/deliver-stand-in.js';
+import { startOtnStorage, type OtnStorage } from '../../apps/notifications/test/support/otn-storage.js';
 import { waitFor } from '../support/wait-for.js';
 
 const RETRY = { inlineAttempts: 2, maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, intervalMs: 1000, leaseMs: 60_000 };
@@ -25,10 +21,8 @@ const PAGE = '1001';
 const BOT = 'shop-bot';
 const TOPIC = 'back-in-stock:sku-42';
 
-let env: TestEnvironment;
+let storage: OtnStorage;
 let dataSource: DataSource;
-let nats: NatsConnectionService;
-let standInConnection: NatsConnection;
 let deliver: DeliverStandIn;
 let cipher: TokenCipher;
 let tokens: TokensRepository;
@@ -40,28 +34,14 @@ let psids = 0;
 
 beforeAll(async () => {
   Logger.overrideLogger(['error', 'fatal']); // the refusals SendAttempts logs are expected here
-  env = await createTestEnvironment();
-  dataSource = new DataSource(notificationsDataSourceOptions(env.databaseUrl));
-  await dataSource.initialize();
-  await runMigrationsWithLock(dataSource, NOTIFICATIONS_SCHEMA);
-  // The thread-ownership service's side of DeliverMessage, on a connection of its own.
-  standInConnection = await connect({ servers: env.natsUrl });
-  deliver = new DeliverStandIn(standInConnection, env.prefix).start();
-  await standInConnection.flush();
-  nats = await NatsConnectionService.connect(messagingOptionsFromEnv('notifications', process.env));
-  cipher = new TokenCipher(process.env.TOKEN_ENCRYPTION_KEY!);
-  tokens = new TokensRepository(dataSource);
-  ledger = new SendLedgerRepository(dataSource);
+  storage = await startOtnStorage();
+  ({ dataSource, deliver, cipher, tokens, ledger } = storage);
   replays = new SendReplaysRepository(dataSource);
-  sut = new SendAttempts(ledger, new RpcClient(nats), cipher, new NotificationsSettings(true, 0, 0, 1000, RETRY, 0), clock);
+  sut = new SendAttempts(ledger, storage.rpc, cipher, new NotificationsSettings(true, 0, 0, 1000, RETRY, 0), clock);
 });
 
 afterAll(async () => {
-  await nats?.onApplicationShutdown();
-  await deliver?.stop();
-  await standInConnection?.close();
-  await dataSource?.destroy();
-  await env?.cleanup();
+  await storage?.stop();
 });
 
 /**

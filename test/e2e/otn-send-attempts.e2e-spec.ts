@@ -1,21 +1,17 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Logger, type LoggerService } from '@nestjs/common';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendResult } from '@app/contracts';
-import { messagingOptionsFromEnv, NatsConnectionService, RpcClient } from '@app/messaging';
-import { BRIEF_RETRY_DELAYS_MS, ManualClock, runMigrationsWithLock, TokenCipher } from '@app/platform';
+import { BRIEF_RETRY_DELAYS_MS, ManualClock, type TokenCipher } from '@app/platform';
 import { NotificationsSettings } from '../../apps/notifications/src/config/settings.js';
-import { NOTIFICATIONS_SCHEMA } from '../../apps/notifications/src/database/schema.js';
-import { notificationsDataSourceOptions } from '../../apps/notifications/src/data-source.js';
 import { SendAttempts } from '../../apps/notifications/src/otn/notify/send-attempts.service.js';
-import { SendLedgerRepository, type PendingSend } from '../../apps/notifications/src/otn/notify/send-ledger.repository.js';
-import { TokensRepository } from '../../apps/notifications/src/otn/tokens.repository.js';
-import { DeliverStandIn } from '../../apps/notifications/test/support/deliver-stand-in.js';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment.js';
+import type { SendLedgerRepository, PendingSend } from '../../apps/notifications/src/otn/notify/send-ledger.repository.js';
+import type { TokensRepository } from '../../apps/notifications/src/otn/tokens.repository.js';
+import type { DeliverStandIn } from '../../apps/notifications/test/support/deliver-stand-in.js';
+import { startOtnStorage, type OtnStorage } from '../../apps/notifications/test/support/otn-storage.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -36,12 +32,10 @@ class WarningLog implements LoggerService {
   }
 }
 
-let env: TestEnvironment;
+let storage: OtnStorage;
 let dataSource: DataSource;
 let admin: pg.Client;
 let database: string;
-let nats: NatsConnectionService;
-let standInConnection: NatsConnection;
 let deliver: DeliverStandIn;
 let cipher: TokenCipher;
 let tokens: TokensRepository;
@@ -53,20 +47,10 @@ let psids = 0;
 
 beforeAll(async () => {
   Logger.overrideLogger(logged);
-  env = await createTestEnvironment();
-  database = new URL(env.databaseUrl).pathname.slice(1);
-  dataSource = new DataSource(notificationsDataSourceOptions(env.databaseUrl));
-  await dataSource.initialize();
-  await runMigrationsWithLock(dataSource, NOTIFICATIONS_SCHEMA);
-  // The thread-ownership service's side of DeliverMessage, on a connection of its own.
-  standInConnection = await connect({ servers: env.natsUrl });
-  deliver = new DeliverStandIn(standInConnection, env.prefix).start();
-  await standInConnection.flush();
-  nats = await NatsConnectionService.connect(messagingOptionsFromEnv('notifications', process.env));
-  cipher = new TokenCipher(process.env.TOKEN_ENCRYPTION_KEY!);
-  tokens = new TokensRepository(dataSource);
-  ledger = new SendLedgerRepository(dataSource);
-  attempts = new SendAttempts(ledger, new RpcClient(nats), cipher, new NotificationsSettings(true, 0, 0, 1000, RETRY, 0), clock);
+  storage = await startOtnStorage();
+  ({ dataSource, deliver, cipher, tokens, ledger } = storage);
+  database = new URL(storage.env.databaseUrl).pathname.slice(1);
+  attempts = new SendAttempts(ledger, storage.rpc, cipher, new NotificationsSettings(true, 0, 0, 1000, RETRY, 0), clock);
   // Connected to the server's maintenance database, so taking the test database away leaves it alone.
   admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -75,11 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await admin?.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => undefined);
   await admin?.end();
-  await nats?.onApplicationShutdown();
-  await deliver?.stop();
-  await standInConnection?.close();
-  await dataSource?.destroy();
-  await env?.cleanup();
+  await storage?.stop();
 });
 
 /** A user's opt-in token, captured as the capture path stores it, and reserved by a notify: the send an attempt delivers. */

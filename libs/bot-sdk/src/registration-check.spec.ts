@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError, type AppPage } from '@app/contracts';
-import type { BotLogger } from './bot-options.js';
 import { checkRegistration } from './registration-check.js';
+import { recordingLogger } from '../../../test/support/recording-logger.js';
 
-type Line = { level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
-
-function recordingLogger() {
-  const lines: Line[] = [];
-  const logger: BotLogger = {
-    info: (message, fields) => void lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => void lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => void lines.push({ level: 'error', message, fields }),
-  };
-  return { logger, lines };
-}
 
 const page = (pageId: string, subscribed = true): AppPage => ({ page_id: pageId, name: null, role: 'bot', can_take: false, subscribed, is_default_owner: false });
 const answer = (data: AppPage[]) => async () => ({ data });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { jetstream, jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, StorageType } from '@nats-io/jetstream';
+import { connect, type Msg } from '@nats-io/transport-node';
 import { streamName } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { TEST_NATS_URL, useScratchJetStream } from '../../../../test/support/scratch-jetstream.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import { StreamPosition } from './stream-position.js';
 
@@ -15,7 +16,6 @@ import { StreamPosition } from './stream-position.js';
  * flight, for as long as the test needs. The test watches the lookups (STREAM.INFO requests) and
  * JetStream's answers to them on a connection of its own.
  */
-const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const RUN = `sp${randomBytes(4).toString('hex')}`;
 
 /** A TCP relay to NATS; `hold()` keeps what NATS sends to the client until `release()` (what the client sends still goes through). */
@@ -74,35 +74,17 @@ class HoldingRelay {
   }
 }
 
-let admin: NatsConnection;
-let jsm: JetStreamManager;
+const scratch = useScratchJetStream(RUN);
 let worlds = 0;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  admin = await connect({ servers: NATS_URL });
-  jsm = await jetstreamManager(admin);
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-afterAll(async () => {
-  for await (const name of jsm.streams.names()) {
-    if (name.startsWith(RUN.toUpperCase())) await jsm.streams.delete(name);
-  }
-  await admin?.close();
-});
 
 /** A prefix of its own (no stream yet), the service connected through a relay, and the lookups as NATS sees them. */
 async function world() {
   const prefix = `${RUN}w${++worlds}`;
   const stream = streamName(prefix, 'EVENTS');
-  const relay = await HoldingRelay.start(NATS_URL);
-  cleanups.push(() => relay.close());
+  const relay = await HoldingRelay.start(TEST_NATS_URL);
+  scratch.cleanups.push(() => relay.close());
   const nats = await NatsConnectionService.connect({ service: 'stream-position-spec', servers: relay.url, prefix, rpcTimeoutMs: 5000 });
-  cleanups.push(async () => {
+  scratch.cleanups.push(async () => {
     relay.release();
     await nats.nc.close();
   });
@@ -110,25 +92,25 @@ async function world() {
   // Every STREAM.INFO of this stream, and each answer JetStream sends to its reply subject.
   const lookups: Msg[] = [];
   const answers = new Map<string, { last_seq?: number; error?: string }>();
-  const requests = admin.subscribe(`$JS.API.STREAM.INFO.${stream}`, { callback: (_error, msg) => void lookups.push(msg) });
-  const replies = admin.subscribe('_INBOX.>', {
+  const requests = scratch.admin.subscribe(`$JS.API.STREAM.INFO.${stream}`, { callback: (_error, msg) => void lookups.push(msg) });
+  const replies = scratch.admin.subscribe('_INBOX.>', {
     callback: (_error, msg) => {
       if (!lookups.some((lookup) => lookup.reply === msg.subject)) return;
       const body = msg.json<{ state?: { last_seq: number }; error?: { description: string } }>();
       answers.set(msg.subject, { last_seq: body.state?.last_seq, error: body.error?.description });
     },
   });
-  cleanups.push(async () => {
+  scratch.cleanups.push(async () => {
     requests.unsubscribe();
     replies.unsubscribe();
   });
-  await admin.flush();
+  await scratch.admin.flush();
 
   /** JetStream's answer to the n-th lookup (1-based), once it has sent it. */
   const answerTo = (n: number) => waitFor(() => (lookups[n - 1] ? answers.get(lookups[n - 1]!.reply!) : undefined), `JetStream's answer to lookup ${n}`, 5000);
-  const createStream = () => jsm.streams.add({ name: stream, subjects: [`${prefix}.events.>`], storage: StorageType.Memory });
+  const createStream = () => scratch.jsm.streams.add({ name: stream, subjects: [`${prefix}.events.>`], storage: StorageType.Memory });
   const store = async (count: number) => {
-    for (let i = 0; i < count; i++) await jetstream(admin).publish(`${prefix}.events.test`, '{}');
+    for (let i = 0; i < count; i++) await jetstream(scratch.admin).publish(`${prefix}.events.test`, '{}');
   };
   return { sut: new StreamPosition(nats), relay, lookups, answerTo, createStream, store };
 }
@@ -143,14 +125,14 @@ describe('StreamPosition', () => {
     expect(await answerTo(1)).toEqual({ last_seq: 10, error: undefined }); // read, not yet delivered: in flight
     await store(2); // stored after that read ...
     const [second, third] = [sut.current(), sut.current()]; // ... and before these callers arrive
-    await admin.flush();
+    await scratch.admin.flush();
     expect(lookups).toHaveLength(1); // they wait for the lookup in flight to end
 
     relay.release();
     await expect(first).resolves.toBe(10);
     await expect(second).resolves.toBe(12); // one lookup for both latecomers, started after they arrived
     await expect(third).resolves.toBe(12);
-    await admin.flush();
+    await scratch.admin.flush();
     expect(lookups).toHaveLength(2);
     expect(await answerTo(2)).toEqual({ last_seq: 12, error: undefined });
   });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { StorageType } from '@nats-io/jetstream';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { streamName } from '@app/contracts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PrivateNats } from '../../../../test/support/private-nats.js';
+import { TEST_NATS_URL, useScratchJetStream } from '../../../../test/support/scratch-jetstream.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import { NatsConnectionService } from '../connection/nats-connection.service.js';
 import { JetStreamPublisher } from './jetstream-publisher.js';
@@ -13,7 +14,6 @@ import { JetStreamPublisher } from './jetstream-publisher.js';
  * streams of its own, all deleted at the end. A "held" subject has a plain core subscriber of the
  * test's: the publish reaches it, but nothing ever acks it.
  */
-const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const RUN = `jsp${randomBytes(4).toString('hex')}`;
 /** nats.js' inbox (`_INBOX.<nuid>`), then the publisher's token per message. */
 const REPLY = /^_INBOX\.[A-Za-z0-9]+\.[0-9a-z]+$/;
@@ -22,44 +22,26 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 /** The error a publish rejects with (handled at once, so one that fails early is no unhandled rejection). */
 const failureOf = (publish: Promise<unknown>) => publish.then(() => 'no error', (error: unknown) => error);
 
-let admin: NatsConnection;
-let jsm: JetStreamManager;
+const scratch = useScratchJetStream(RUN);
 let worlds = 0;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  admin = await connect({ servers: NATS_URL });
-  jsm = await jetstreamManager(admin);
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-afterAll(async () => {
-  for await (const name of jsm.streams.names()) {
-    if (name.startsWith(RUN.toUpperCase())) await jsm.streams.delete(name);
-  }
-  await admin?.close();
-});
 
 /** A prefix of the test's own with an EVENTS stream on `<prefix>.events.>`, and a publisher on a connection of its own. */
 async function world() {
   const prefix = `${RUN}w${++worlds}`;
   const stream = streamName(prefix, 'EVENTS');
-  await jsm.streams.add({ name: stream, subjects: [`${prefix}.events.>`], storage: StorageType.Memory });
-  const service = await NatsConnectionService.connect({ service: 'jetstream-publisher-spec', servers: NATS_URL, prefix, rpcTimeoutMs: 5000 });
-  cleanups.push(() => service.nc.close());
+  await scratch.jsm.streams.add({ name: stream, subjects: [`${prefix}.events.>`], storage: StorageType.Memory });
+  const service = await NatsConnectionService.connect({ service: 'jetstream-publisher-spec', servers: TEST_NATS_URL, prefix, rpcTimeoutMs: 5000 });
+  scratch.cleanups.push(() => service.nc.close());
   /** Messages this connection has written so far. */
   const sent = () => service.nc.stats().outMsgs;
   return { prefix, stream, service, sut: new JetStreamPublisher(service), sent };
 }
 
 /** What reaches `subject`, as seen by a core subscriber of the test's (which never answers). */
-async function listen(subject: string, nc: NatsConnection = admin): Promise<Msg[]> {
+async function listen(subject: string, nc: NatsConnection = scratch.admin): Promise<Msg[]> {
   const msgs: Msg[] = [];
   const subscription = nc.subscribe(subject, { callback: (_error, msg) => void msgs.push(msg) });
-  cleanups.push(async () => subscription.unsubscribe());
+  scratch.cleanups.push(async () => subscription.unsubscribe());
   await nc.flush(); // the server knows the interest before anything is published
   return msgs;
 }
@@ -77,7 +59,7 @@ describe('JetStreamPublisher', () => {
 
     await expect(first).resolves.toEqual({ stream, seq: 1, duplicate: false });
     await expect(second).resolves.toEqual({ stream, seq: 2, duplicate: false });
-    await admin.flush(); // the server routed them to us before the stream acked them
+    await scratch.admin.flush(); // the server routed them to us before the stream acked them
     expect(seen.map((m) => [m.subject, m.string()])).toEqual([
       [`${prefix}.events.webhook.3`, '{"a":1}'],
       [`${prefix}.events.webhook.4`, '{"b":2}'],
@@ -92,13 +74,13 @@ describe('JetStreamPublisher', () => {
     expect(replyPrefix(reply2)).toBe(replyPrefix(reply1)); // both under the one subscription
 
     // What JetStream stored, with the headers it deduplicates by.
-    const stored = await jsm.streams.getMessage(stream, { seq: 1 });
+    const stored = await scratch.jsm.streams.getMessage(stream, { seq: 1 });
     expect([stored?.subject, stored?.json(), stored?.header.get('Nats-Msg-Id')]).toEqual([`${prefix}.events.webhook.3`, { a: 1 }, 'message:m1']);
 
     // The same msgID again: acked as a duplicate of what is stored, and not stored twice.
     await expect(sut.publish('events.webhook.3', { a: 1 }, { msgID: 'message:m1' })).resolves.toEqual({ stream, seq: 1, duplicate: true });
-    expect((await jsm.streams.info(stream)).state.messages).toBe(2);
-    await admin.flush();
+    expect((await scratch.jsm.streams.info(stream)).state.messages).toBe(2);
+    await scratch.admin.flush();
     expect(replyPrefix(seen[2]!.reply)).toBe(replyPrefix(reply1)); // the subscription is reused
   });
 
@@ -117,14 +99,14 @@ describe('JetStreamPublisher', () => {
     expect(lateSettled).toBe(false);
 
     // Handed to the stream with its own reply subject: JetStream acks it straight to the publisher.
-    admin.publish(`${prefix}.events.b`, heldMsg.data, { reply: heldMsg.reply, headers: heldMsg.headers });
+    scratch.admin.publish(`${prefix}.events.b`, heldMsg.data, { reply: heldMsg.reply, headers: heldMsg.headers });
     await expect(late).resolves.toEqual({ stream, seq: 2, duplicate: false });
   });
 
   it('rejects on a JetStream error, on no responders, and after its timeout', async () => {
     const { prefix, sut } = await world();
     // A stream JetStream itself refuses large messages on (err_code 10054).
-    await jsm.streams.add({ name: `${prefix.toUpperCase()}_SMALL`, subjects: [`${prefix}.small.>`], storage: StorageType.Memory, max_msg_size: 64 });
+    await scratch.jsm.streams.add({ name: `${prefix.toUpperCase()}_SMALL`, subjects: [`${prefix}.small.>`], storage: StorageType.Memory, max_msg_size: 64 });
     const held = await listen(`${prefix}.held.>`);
     const started = performance.now();
     const refused = failureOf(sut.publish('small.a', { text: 'x'.repeat(100) }, { msgID: '1' }));
@@ -146,7 +128,7 @@ describe('JetStreamPublisher', () => {
     await expect(sut.publish('events.a', {}, { msgID: '1', correlationId: 'c\nNats-Msg-Id: 2' })).rejects.toThrow(/\\r or \\n/);
     await turn();
     expect(sent() - before).toBe(0);
-    expect((await jsm.streams.info(stream)).state.messages).toBe(0);
+    expect((await scratch.jsm.streams.info(stream)).state.messages).toBe(0);
   });
 
   it('rejects a payload that cannot be serialised at once, leaving no pending ack to time out unhandled', async () => {
@@ -163,7 +145,7 @@ describe('JetStreamPublisher', () => {
       await turn();
       expect(sent() - before).toBe(0);
       expect(unhandled).toEqual([]);
-      expect((await jsm.streams.info(stream)).state.messages).toBe(0);
+      expect((await scratch.jsm.streams.info(stream)).state.messages).toBe(0);
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
@@ -189,12 +171,12 @@ describe('JetStreamPublisher', () => {
     const accounts = (denyInbox: boolean) =>
       `accounts { APP: { jetstream: enabled, users: [ { user: svc, password: pw, permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"]${denyInbox ? ', deny: ["_INBOX.>"]' : ''} } } } ] } }\n`;
     const nats = await PrivateNats.start(accounts(false));
-    cleanups.push(() => nats.stop());
+    scratch.cleanups.push(() => nats.stop());
     const service = await NatsConnectionService.connect({ service: 'jetstream-publisher-spec', servers: nats.url, user: 'svc', password: 'pw', prefix: 'p', rpcTimeoutMs: 5000 });
-    cleanups.push(() => service.nc.close());
+    scratch.cleanups.push(() => service.nc.close());
     await service.jsm.streams.add({ name: 'P_EVENTS', subjects: ['p.events.>'], storage: StorageType.Memory });
     const watcher = await connect({ servers: nats.url, user: 'svc', pass: 'pw' });
-    cleanups.push(() => watcher.close());
+    scratch.cleanups.push(() => watcher.close());
     const stored = await listen('p.events.>', watcher);
     const held = await listen('p.held.>', watcher);
     const sut = new JetStreamPublisher(service);
