@@ -28,12 +28,17 @@ describe('RawHttpPool', () => {
         res.end('ok');
       });
     });
+    let connections = 0;
+    server.on('connection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const pool = new RawHttpPool('127.0.0.1', (server.address() as AddressInfo).port, 2);
     try {
       const statuses = await Promise.all(['a', 'b', 'bad', 'c'].map((body) => pool.post('/webhook', { 'x-test': 't' }, body)));
       expect(statuses).toEqual([200, 200, 401, 200]);
       expect(seen.sort()).toEqual(['t:a', 't:b', 't:bad', 't:c']);
+      // Four posts, then four more, over the pool's two connections: none opened per request.
+      await Promise.all(['d', 'e', 'f', 'g'].map((body) => pool.post('/webhook', { 'x-test': 't' }, body)));
+      expect(connections).toBe(2);
     } finally {
       pool.close();
       server.close();
