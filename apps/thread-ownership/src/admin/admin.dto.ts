@@ -1,5 +1,6 @@
-import { appIdSchema, PAGE_INBOX_APP_ID, pageIdSchema } from '@app/contracts';
+import { appIdSchema, pageIdSchema } from '@app/contracts';
 import { z } from 'zod';
+import { ROLE_MISFIT, roleFits } from '../pages/page-app-list.js';
 import { routingRuleSchema } from '../routing/routing-rules.js';
 
 export const registerPageSchema = z.object({
@@ -12,10 +13,7 @@ export const registerPageSchema = z.object({
     .array(z.object({ appId: appIdSchema, role: z.enum(['bot', 'inbox']).optional(), canTake: z.boolean().optional(), subscribed: z.boolean().optional() }))
     .max(50)
     .refine((apps) => new Set(apps.map((a) => a.appId)).size === apps.length, 'each app may be listed once')
-    // The Page Inbox is Meta's app for human agents: it is the inbox, and nothing else is.
-    .refine((apps) => apps.every((a) => a.role === undefined || (a.role === 'inbox') === (a.appId === PAGE_INBOX_APP_ID)), {
-      message: `role "inbox" is the Page Inbox's (app id ${PAGE_INBOX_APP_ID}) and only its`,
-    }),
+    .refine((apps) => apps.every((a) => roleFits(a.appId, a.role)), { message: ROLE_MISFIT }),
 });
 export type RegisterPageDto = z.infer<typeof registerPageSchema>;
 

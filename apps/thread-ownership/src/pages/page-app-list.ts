@@ -19,6 +19,12 @@ export interface AppRow {
 
 const defaultRole = (appId: string): AppRole => (appId === PAGE_INBOX_APP_ID ? 'inbox' : 'bot');
 
+/** The Page Inbox is Meta's app for human agents: it is the inbox, and nothing else is. */
+export const roleFits = (appId: string, role: AppRole | undefined): boolean => role === undefined || (role === 'inbox') === (appId === PAGE_INBOX_APP_ID);
+export const ROLE_MISFIT = `role "inbox" is the Page Inbox's (app id ${PAGE_INBOX_APP_ID}) and only its`;
+
+const rowsOf = (stored: PageAppEntity[]): AppRow[] => stored.map(({ appId, role, canTake, subscribed }) => ({ appId, role, canTake, subscribed }));
+
 /**
  * The app list of a (re-)registration: role and canTake as given, else their defaults (the Page
  * Inbox always may take); `subscribed` as given, else as stored. Subscription is state the
@@ -42,7 +48,7 @@ export function registrationApps(requested: RequestedApp[], stored: PageAppEntit
  * (a new app: a bot that may not take, subscribed). Every other app stays as it is.
  */
 export function withApp(stored: PageAppEntity[], change: RequestedApp): AppRow[] {
-  const rows: AppRow[] = stored.map(({ appId, role, canTake, subscribed }) => ({ appId, role, canTake, subscribed }));
+  const rows = rowsOf(stored);
   const current = rows.find((a) => a.appId === change.appId);
   const next: AppRow = {
     appId: change.appId,
@@ -51,4 +57,9 @@ export function withApp(stored: PageAppEntity[], change: RequestedApp): AppRow[]
     subscribed: change.subscribed ?? current?.subscribed ?? true,
   };
   return current ? rows.map((a) => (a.appId === change.appId ? next : a)) : [...rows, next];
+}
+
+/** The app list without one app; every other app stays as it is. */
+export function withoutApp(stored: PageAppEntity[], appId: string): AppRow[] {
+  return rowsOf(stored).filter((a) => a.appId !== appId);
 }

@@ -108,9 +108,4 @@ export class PagesRepository {
   async markTokenChecked(pageId: string, sealed: string, at: Date): Promise<void> {
     await this.dataSource.getRepository(PageEntity).update({ id: pageId, accessTokenSealed: sealed }, { tokenCheckedAt: at });
   }
-
-  /** The app's registration on every Page it is on, whatever its role or subscription. */
-  findRegistrationsOfApp(appId: string): Promise<PageAppEntity[]> {
-    return this.dataSource.getRepository(PageAppEntity).find({ where: { appId }, order: { pageId: 'ASC' } });
-  }
 }

@@ -6,8 +6,9 @@ import { DomainError, invalidPayload, TokenCipher } from '@app/platform';
 import type { Subscription } from '@nats-io/transport-node';
 import type { RoutingRule } from '../routing/routing-rules.js';
 import type { PageAppEntity } from './page-app.entity.js';
-import { registrationApps, withApp, type AppRow, type RequestedApp } from './page-app-list.js';
+import { registrationApps, ROLE_MISFIT, roleFits, withApp, withoutApp, type AppRow, type RequestedApp } from './page-app-list.js';
 import type { PageEntity } from './page.entity.js';
+import { BotAppsRepository } from '../access/bot-apps.repository.js';
 import { PagesRepository } from './pages.repository.js';
 
 export interface PageView {
@@ -43,6 +44,7 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
     private readonly nats: NatsConnectionService,
     private readonly cipher: TokenCipher,
     private readonly publisher: JetStreamPublisher,
+    private readonly apps: BotAppsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -137,9 +139,7 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
   async putApp(pageId: string, change: RequestedApp): Promise<PageView> {
     await this.repository.changePage(pageId, (stored) => {
       if (!stored.page) throw new DomainError(ErrorCode.UnknownPage, `page ${pageId} is not registered`);
-      if (change.role !== undefined && (change.role === 'inbox') !== (change.appId === PAGE_INBOX_APP_ID)) {
-        throw invalidPayload(`role: "inbox" is the Page Inbox's (app id ${PAGE_INBOX_APP_ID}) and only its`);
-      }
+      if (!roleFits(change.appId, change.role)) throw invalidPayload(ROLE_MISFIT);
       return { apps: withApp(stored.apps, change) };
     });
     return this.changed(pageId);
@@ -157,7 +157,7 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
       if (!stored.apps.some((a) => a.appId === appId)) throw new DomainError(ErrorCode.UnknownApp, `app ${appId} is not connected to page ${pageId}`);
       if (stored.page.defaultOwnerAppId === appId) throw invalidPayload(`app ${appId} is the page's default app: make another app the default first (PUT /pages/${pageId})`);
       if ((stored.page.routingRules ?? []).some((r) => r.appId === appId)) throw invalidPayload(`app ${appId} is named by a routing rule of the page: change the rules first (PUT /pages/${pageId})`);
-      return { apps: stored.apps.filter((a) => a.appId !== appId).map(({ appId: id, role, canTake, subscribed }) => ({ appId: id, role, canTake, subscribed })) };
+      return { apps: withoutApp(stored.apps, appId) };
     });
     return this.changed(pageId);
   }
@@ -188,15 +188,15 @@ export class PagesService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The Pages an app is registered on, each with the app's entry (`app.pages`, which a bot asks at
-   * start). The Page comes from the cached view, which every change evicts.
+   * The Pages a bot app is on, each with the app's entry (`app.pages`, which a bot asks at start),
+   * both from the cached view, which every change evicts.
    */
   async pagesOfApp(appId: string): Promise<Array<{ view: PageView; app: PageAppEntity }>> {
-    const registrations = await this.repository.findRegistrationsOfApp(appId);
-    const views = await Promise.all(registrations.map((r) => this.find(r.pageId)));
-    return registrations.flatMap((app, i) => {
-      const view = views[i];
-      return view ? [{ view, app }] : []; // the Page was removed meanwhile
+    const memberships = await this.apps.memberships(appId);
+    const views = await Promise.all(memberships.map((m) => this.find(m.pageId)));
+    return views.flatMap((view) => {
+      const app = view?.apps.find((a) => a.appId === appId);
+      return view && app ? [{ view, app }] : []; // changed meanwhile: the view is the newer
     });
   }
 }

@@ -118,7 +118,7 @@ export class RoutingService {
     if (meta.streamSeq <= tx.thread.lastEventSeq) return { owner: await this.ownerAt(tx, meta.streamSeq), outboxIds: [] as OutboxMessage[] };
     const outboxIds: OutboxMessage[] = [];
     if (this.ownership.hasLapsed(tx)) outboxIds.push(...(await this.ownership.lapse(tx, view, meta.streamSeq - 1)));
-    else if (this.ownership.ownerLeftPage(tx, view)) outboxIds.push(...(await this.ownership.ownerRemoved(tx, view, meta.streamSeq - 1)));
+    else if (ownerLeft(view, tx.thread.ownerAppId)) outboxIds.push(...(await this.ownership.ownerRemoved(tx, view, meta.streamSeq - 1)));
     outboxIds.push(...(await this.applyOwnershipSignals(tx, view, envelope, meta.streamSeq - 1)));
     const owner = await this.ownerAt(tx, meta.streamSeq);
     const now = this.clock.now();

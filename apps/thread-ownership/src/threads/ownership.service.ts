@@ -169,11 +169,6 @@ export class OwnershipService {
     return this.changeOwner(tx, view, { action: 'app_removed', actorAppId: null, toAppId: null, metadata: APP_REMOVED_METADATA, fromStreamSeq });
   }
 
-  /** Whether the thread's owner is no longer an app of the Page. */
-  ownerLeftPage(tx: ThreadTx, view: PageView): boolean {
-    return ownerLeft(view, tx.thread.ownerAppId);
-  }
-
   /**
    * Moves the thread to `toAppId` (null: idle), audits it and queues the handover events and the
    * owner-changed fact (read models learn of every change, a plain release included).

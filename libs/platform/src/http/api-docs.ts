@@ -10,17 +10,17 @@ export const API_DOCS_PATH = 'docs';
 /**
  * The request schemas are the zod schemas the routes validate with (ZodPayloadPipe), turned into
  * OpenAPI: the documentation cannot drift from what is accepted. Refinements that JSON Schema
- * cannot say (e.g. "each app once") stay in the route's 400 answer.
+ * cannot say (e.g. "each app once") stay in the route's 400 answer. `io: 'output'` describes what a route answers.
  */
-export function openApiSchema(schema: z.ZodType): SchemaObject {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as SchemaObject;
+export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): SchemaObject {
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as SchemaObject;
 }
 
 /** A request body validated by `schema`. */
 export const ApiZodBody = (schema: z.ZodType, description?: string) => ApiBody({ schema: openApiSchema(schema), description });
 
 /** The answer of a route, described by a zod schema of what it returns. */
-export const ApiZodResponse = (schema: z.ZodType, description = 'OK') => ApiOkResponse({ schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as SchemaObject, description });
+export const ApiZodResponse = (schema: z.ZodType, description = 'OK') => ApiOkResponse({ schema: openApiSchema(schema, 'output'), description });
 
 /** Query parameters read as one object validated by `schema` (`@Query(new ZodPayloadPipe(schema))`). */
 export function ApiZodQuery(schema: z.ZodType): MethodDecorator {
