@@ -141,7 +141,7 @@ describe('onboarding and the Graph client', () => {
       const dump = JSON.stringify((await db.query(`SELECT * FROM thread_ownership.${table}`)).rows);
       for (const secret of [...tokens, state, PAGE_TOKEN]) expect(dump).not.toContain(secret);
     }
-    expect((await pageRow(PAGE_ID)).access_token_sealed).toMatch(/^v1\./);
+    expect((await pageRow(PAGE_ID)).access_token_sealed).toMatch(/^v2\./);
 
     // The operator's apps and default owner survived; the new Page starts with the Page Inbox only.
     const page = await suite.admin('GET', `/pages/${PAGE_ID}`);

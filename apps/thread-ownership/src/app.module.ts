@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { GraphClient } from '@app/graph-api';
 import { MessagingModule, NatsHealth } from '@app/messaging';
-import { AdminTokenGuard, Clock, DatabaseHealth, DatabaseModule, HealthModule, LoggingModule, MetricsModule, SystemClock, TokenCipher, validateEnv } from '@app/platform';
+import { AdminTokenGuard, Clock, DatabaseHealth, DatabaseModule, HealthModule, LoggingModule, MetricsModule, SystemClock, tokenCipherProvider, validateEnv } from '@app/platform';
 import { AccessController } from './access/access.controller.js';
 import { AccessService } from './access/access.service.js';
 import { BotAppsRepository } from './access/bot-apps.repository.js';
@@ -31,6 +31,7 @@ import { SentMessagesRepository } from './outbound/sent-messages.repository.js';
 import { SentMessagesRetention } from './outbound/sent-messages-retention.service.js';
 import { PageAppsRpcController } from './pages/page-apps.rpc-controller.js';
 import { PagesRepository } from './pages/pages.repository.js';
+import { PageTokensReseal } from './pages/page-tokens-reseal.js';
 import { PagesService } from './pages/pages.service.js';
 import { OwnershipCache } from './routing/ownership-cache.js';
 import { RoutingConsumer } from './routing/routing.consumer.js';
@@ -54,11 +55,12 @@ import { ThreadsRepository } from './threads/threads.repository.js';
   ],
   controllers: [ThreadControlRpcController, SendRpcController, PageAppsRpcController, PagesAdminController, ThreadsAdminController, AccessController, DeliveryHealthController],
   providers: [
-    { provide: TokenCipher, useFactory: (config: ConfigService) => new TokenCipher(config.getOrThrow('TOKEN_ENCRYPTION_KEY')), inject: [ConfigService] },
+    tokenCipherProvider,
     { provide: ThreadOwnershipSettings, useFactory: (config: ConfigService<ThreadOwnershipEnv, true>) => ThreadOwnershipSettings.fromConfig(config), inject: [ConfigService] },
     graphClientProvider,
     AdminTokenGuard,
     PagesRepository,
+    PageTokensReseal,
     PagesService,
     ThreadsRepository,
     OwnershipService,

@@ -35,6 +35,13 @@ describe('ingressEnvSchema', () => {
     }
   });
 
+  it('reads the previous encryption keys as a comma-separated list, and names the variable of a bad one', () => {
+    const [a, b] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    expect(validate(required).TOKEN_ENCRYPTION_PREVIOUS_KEYS).toEqual([]);
+    expect(validate({ ...required, TOKEN_ENCRYPTION_PREVIOUS_KEYS: ` ${a} ,${b},` }).TOKEN_ENCRYPTION_PREVIOUS_KEYS).toEqual([a, b]);
+    expect(() => validate({ ...required, TOKEN_ENCRYPTION_PREVIOUS_KEYS: `${a},c2hvcnQ=` })).toThrow(/TOKEN_ENCRYPTION_PREVIOUS_KEYS/);
+  });
+
   it('requires the secret, the verify token and the encryption key', () => {
     expect(() => validate({})).toThrow(/META_APP_SECRET[\s\S]*META_VERIFY_TOKEN|META_VERIFY_TOKEN[\s\S]*META_APP_SECRET/);
   });

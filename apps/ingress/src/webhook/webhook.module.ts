@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { Clock, SystemClock, TokenCipher } from '@app/platform';
-import type { IngressEnv } from '../config/ingress-env.js';
+import { Clock, SystemClock, TokenCipher, tokenCipherProvider } from '@app/platform';
 import { AppSecrets } from './app-secrets.js';
 import { IngressMetrics } from './ingress-metrics.js';
 import { WebhookController } from './webhook.controller.js';
@@ -18,11 +16,7 @@ import { WebhookRoutes } from './webhook.routes.js';
     AppSecrets,
     IngressMetrics,
     { provide: Clock, useClass: SystemClock },
-    {
-      provide: TokenCipher,
-      useFactory: (config: ConfigService<IngressEnv, true>) => new TokenCipher(config.get('TOKEN_ENCRYPTION_KEY', { infer: true })),
-      inject: [ConfigService],
-    },
+    tokenCipherProvider,
   ],
   exports: [IngressMetrics],
 })

@@ -1,8 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Clock, SystemClock, TokenCipher } from '@app/platform';
+import { Clock, SystemClock, TokenCipher, tokenCipherProvider } from '@app/platform';
 import { NotificationsSettings } from '../config/settings.js';
-import type { NotificationsEnv } from '../config/env.js';
 
 export interface CoreOptions {
   /** Tests pass a ManualClock to cross token expiries and window ends without waiting. */
@@ -18,11 +17,7 @@ export class CoreModule {
       module: CoreModule,
       providers: [
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
-        {
-          provide: TokenCipher,
-          useFactory: (config: ConfigService<NotificationsEnv, true>) => new TokenCipher(config.get('TOKEN_ENCRYPTION_KEY', { infer: true })),
-          inject: [ConfigService],
-        },
+        tokenCipherProvider,
         { provide: NotificationsSettings, useFactory: NotificationsSettings.fromConfig, inject: [ConfigService] },
       ],
       exports: [Clock, TokenCipher, NotificationsSettings],

@@ -14,6 +14,7 @@ import { OtnController } from './otn.controller.js';
 import { RequestsRepository } from './request/requests.repository.js';
 import { RequestService } from './request/request.service.js';
 import { TokensRepository } from './tokens.repository.js';
+import { OtnTokensReseal } from './otn-tokens-reseal.js';
 
 /** One-Time Notification tokens: ask, capture, spend, list, expire. */
 @Module({
@@ -21,6 +22,7 @@ import { TokensRepository } from './tokens.repository.js';
   controllers: [OtnController, InventoryController],
   providers: [
     TokensRepository,
+    OtnTokensReseal,
     RequestsRepository,
     SendLedgerRepository,
     SendReplaysRepository,

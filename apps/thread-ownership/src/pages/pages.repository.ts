@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { ResealedRow, SealedRow, SealedStore } from '@app/platform';
 import { DataSource, In } from 'typeorm';
 import type { AppRow } from './page-app-list.js';
 import { PageAppEntity } from './page-app.entity.js';
@@ -27,7 +28,7 @@ export interface PageWrite {
 }
 
 @Injectable()
-export class PagesRepository {
+export class PagesRepository implements SealedStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   findPage(pageId: string): Promise<PageEntity | null> {
@@ -107,5 +108,33 @@ export class PagesRepository {
 
   async markTokenChecked(pageId: string, sealed: string, at: Date): Promise<void> {
     await this.dataSource.getRepository(PageEntity).update({ id: pageId, accessTokenSealed: sealed }, { tokenCheckedAt: at });
+  }
+
+  /** Page tokens not sealed with the current key, by Page id (the re-seal after a key rotation). */
+  async notSealedWith(prefix: string, after: string | null, limit: number): Promise<SealedRow[]> {
+    const table = this.dataSource.getRepository(PageEntity).metadata.tablePath;
+    return this.dataSource.query(
+      `SELECT id, access_token_sealed AS sealed FROM ${table}
+        WHERE NOT starts_with(access_token_sealed, $1) AND ($2::varchar IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      [prefix, after, limit],
+    );
+  }
+
+  /**
+   * The same tokens, sealed again; only where the stored value is still the one read. The Page's
+   * `updated_at` stays: its registration did not change. (A token check that read the old value
+   * and finishes after this leaves the status alone, as for a replaced token; the next check sets it.)
+   */
+  async replaceSealed(rows: ResealedRow[]): Promise<number> {
+    const table = this.dataSource.getRepository(PageEntity).metadata.tablePath;
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE ${table} AS p SET access_token_sealed = u.sealed
+           FROM unnest($1::varchar[], $2::text[], $3::text[]) AS u(id, from_sealed, sealed)
+          WHERE p.id = u.id AND p.access_token_sealed = u.from_sealed RETURNING 1)
+       SELECT count(*)::int AS n FROM changed`,
+      [rows.map((r) => r.id), rows.map((r) => r.from), rows.map((r) => r.sealed)],
+    );
+    return row?.n ?? 0;
   }
 }

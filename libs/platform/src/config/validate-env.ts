@@ -48,7 +48,16 @@ export const databaseEnvShape = {
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/mho'),
   DB_SKIP_MIGRATIONS: z.stringbool().default(false),
 };
-export const encryptionEnvShape = { TOKEN_ENCRYPTION_KEY: encryptionKey };
+/**
+ * Keys of earlier rotations, comma-separated: they only open values sealed before the rotation
+ * (TokenCipher); every service re-seals what it stores with TOKEN_ENCRYPTION_KEY.
+ */
+const previousEncryptionKeys = z
+  .string()
+  .default('')
+  .transform((list) => list.split(',').map((k) => k.trim()).filter(Boolean))
+  .pipe(z.array(encryptionKey));
+export const encryptionEnvShape = { TOKEN_ENCRYPTION_KEY: encryptionKey, TOKEN_ENCRYPTION_PREVIOUS_KEYS: previousEncryptionKeys };
 export const graphEnvShape = {
   GRAPH_API_URL: z.string().url().default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v23.0'),

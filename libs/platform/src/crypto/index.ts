@@ -1,1 +1,4 @@
 export * from './token-cipher.js';
+export * from './token-cipher.provider.js';
+export * from './reseal.js';
+export * from './reseal-on-boot.js';

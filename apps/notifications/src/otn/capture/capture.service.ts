@@ -31,7 +31,7 @@ export class CaptureService {
       createdAt,
       expiresAt: tokenExpiresAt(createdAt),
       eventId: event.eventId,
-    });
+    }, this.cipher.previousFingerprints(token));
     if (inserted) optinsTotal.inc();
     else this.logger.debug({ eventId: event.eventId }, 'opt-in already captured');
   }
