@@ -5,7 +5,7 @@ import { SuiteClient } from '@app/bot-sdk';
 import { botConsumerName, ErrorCode, GetMessagingWindow, ListAppPages, RpcError, rpcSubject, streamName, THREAD_OWNER_CHANGED_SUBJECT } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNatsConfig } from '../../apps/thread-ownership/src/access/nats-config.js';
-import { deriveNatsPassword, serviceNatsUser } from '../../apps/thread-ownership/src/access/nats-credentials.js';
+import { deriveNatsPassword, serviceNatsUser } from '@app/messaging';
 import { PrivateNats } from '../support/private-nats.js';
 import { RecordingBot, textOf } from '../support/recording-bot.js';
 import { ADMIN_TOKEN, PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';

@@ -4,7 +4,7 @@ import { Bot, SuiteClient } from '@app/bot-sdk';
 import { botInboxPrefix, ErrorCode, ListAppPages, rpcSubject } from '@app/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNatsConfig } from '../../apps/thread-ownership/src/access/nats-config.js';
-import { botNatsUser, deriveNatsPassword } from '../../apps/thread-ownership/src/access/nats-credentials.js';
+import { botNatsUser, deriveNatsPassword } from '@app/messaging';
 import { PrivateNats } from '../support/private-nats.js';
 import { codeOf } from '../support/rpc-code.js';
 import { PAGE_ID, startSuite, type RunningSuite } from '../support/suite.js';

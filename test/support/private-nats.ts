@@ -28,9 +28,19 @@ export class PrivateNats {
     // nats-server 2.9 cannot reload a configuration whose JetStream came from -js/-sd flags.
     writeFileSync(join(dir, 'nats.conf'), `jetstream { store_dir: ${JSON.stringify(join(dir, 'store'))} }\ninclude "accounts.conf"\n`);
     writeConfig(dir, config);
-    const child = spawn(NATS_SERVER_BIN, ['-c', join(dir, 'nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-l', join(dir, 'nats.log')], {
-      stdio: 'ignore',
-    });
+    return PrivateNats.run(dir, port, ['-c', join(dir, 'nats.conf'), '-a', '127.0.0.1', '-p', String(port)]);
+  }
+
+  /**
+   * A server run from a main configuration written by someone else (scripts/nats-config.ts
+   * `--server-config`): its listen address must be 127.0.0.1:`port`; `dir` is removed on stop.
+   */
+  static async fromConfigFile(dir: string, configFile: string, port: number): Promise<PrivateNats> {
+    return PrivateNats.run(dir, port, ['-c', configFile]);
+  }
+
+  private static async run(dir: string, port: number, args: string[]): Promise<PrivateNats> {
+    const child = spawn(NATS_SERVER_BIN, [...args, '-l', join(dir, 'nats.log')], { stdio: 'ignore' });
     const nats = new PrivateNats(port, dir, child);
     await waitFor(() => {
       if (child.exitCode !== null) throw new Error(`nats-server exited (${child.exitCode}):\n${nats.log()}`);

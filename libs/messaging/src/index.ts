@@ -14,3 +14,4 @@ export * from './messaging.module.js';
 export * from './rpc/rpc-context.js';
 export * from './jetstream/thread-ordered-consumer.js';
 export { firstUnackedAcross } from './jetstream/ack-floor.js';
+export * from './connection/nats-credentials.js';

@@ -44,6 +44,6 @@ export class MessagingModule {
 
 /** The validated config wins over raw process.env (defaults applied there). */
 function readEnv(config: ConfigService): Record<string, unknown> {
-  const keys = ['NATS_URL', 'NATS_PREFIX', 'NATS_USER', 'NATS_PASSWORD', 'RPC_TIMEOUT_MS'];
+  const keys = ['NATS_URL', 'NATS_PREFIX', 'NATS_USER', 'NATS_PASSWORD', 'NATS_CREDENTIALS_SECRET', 'RPC_TIMEOUT_MS'];
   return Object.fromEntries(keys.map((k) => [k, config.get(k)]).filter(([, v]) => v !== undefined));
 }

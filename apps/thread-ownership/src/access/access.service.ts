@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { botConsumerName, botInboxPrefix, ErrorCode, streamName } from '@app/contracts';
-import { NatsConnectionService } from '@app/messaging';
+import { botNatsUser, deriveNatsPassword, NatsConnectionService } from '@app/messaging';
 import { DomainError } from '@app/platform';
 import { BotAppsRepository } from './bot-apps.repository.js';
 import { DEFAULT_SERVICE_USERS, renderNatsConfig } from './nats-config.js';
-import { botNatsUser, deriveNatsPassword } from './nats-credentials.js';
 
 /** The NATS configuration and each bot's connection settings, from the Page registry. */
 @Injectable()

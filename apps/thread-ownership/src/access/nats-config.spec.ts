@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { botPermissions, natsUsers, renderNatsConfig } from './nats-config.js';
-import { deriveNatsPassword } from './nats-credentials.js';
+import { deriveNatsPassword } from '@app/messaging';
 
 const SECRET = 's'.repeat(32);
 

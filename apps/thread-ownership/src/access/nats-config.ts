@@ -1,5 +1,5 @@
 import { botConsumerName, botDeliveryReportSubject, botInboxPrefix, streamName } from '@app/contracts';
-import { botNatsUser, deriveNatsPassword, serviceNatsUser } from './nats-credentials.js';
+import { botNatsUser, deriveNatsPassword, serviceNatsUser } from '@app/messaging';
 
 export interface NatsPermissions {
   publish: string[];
