@@ -262,6 +262,19 @@ describe('SendNotification', () => {
     expect(errorCode(await notify(thread))).toBe(ErrorCode.OtnNoTokenLeft);
   });
 
+  it('spends a token Meta refused as outside the window, so the next notify takes the next token', async () => {
+    const thread = newThread();
+    await optIn(thread, 'OTN-TOKEN-refused-window', TOPIC, now() - 2 * HOUR);
+    await optIn(thread, 'OTN-TOKEN-next', TOPIC, now() - HOUR);
+    // as thread-ownership answers Meta's 10/2018278: our code, Meta's in the details
+    deliver.reply({ ok: false, error: { code: ErrorCode.OutsideMessagingWindow, message: 'Meta refused: outside the allowed window', details: { code: 10, error_subcode: 2018278, is_transient: false } } });
+    expect(errorCode(await notify(thread))).toBe(ErrorCode.OutsideMessagingWindow);
+    expect((await tokenRows(thread)).map((t) => t.state)).toEqual(['invalid', 'valid']);
+    expect((await notify(thread)).ok).toBe(true);
+    const [, second] = callsFor(thread);
+    expect(cipher.open(second!.sealedOneTimeNotifToken!)).toBe('OTN-TOKEN-next');
+  });
+
   it('gives the token back when the sender refused before reaching Meta', async () => {
     const thread = newThread();
     await optIn(thread, 'OTN-TOKEN-not-sent');

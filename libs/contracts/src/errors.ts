@@ -11,6 +11,8 @@ export const ErrorCode = {
   MetadataTooLong: 'METADATA_TOO_LONG',
   AppUnsubscribed: 'APP_UNSUBSCRIBED',
   OutsideMessagingWindow: 'OUTSIDE_MESSAGING_WINDOW',
+  /** Meta: this person cannot receive the Page's messages (blocked it, or an unknown PSID); do not retry. */
+  UserUnavailable: 'USER_UNAVAILABLE',
   OtnNotEnabled: 'OTN_NOT_ENABLED',
   OtnTopicNotAgreed: 'OTN_TOPIC_NOT_AGREED',
   OtnNoTokenLeft: 'OTN_NO_TOKEN_LEFT',

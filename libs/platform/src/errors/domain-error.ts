@@ -12,6 +12,7 @@ const HTTP_STATUS: Record<string, number> = {
   [ErrorCode.UnknownThread]: 404,
   [ErrorCode.AppUnsubscribed]: 409,
   [ErrorCode.OutsideMessagingWindow]: 409,
+  [ErrorCode.UserUnavailable]: 409,
   [ErrorCode.OtnNotEnabled]: 403,
   [ErrorCode.OtnTopicNotAgreed]: 409,
   [ErrorCode.OtnNoTokenLeft]: 409,

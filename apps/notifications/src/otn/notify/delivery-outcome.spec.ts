@@ -24,6 +24,18 @@ describe('delivery failure classification', () => {
     }
   });
 
+  it('spends the token when Meta refused it under another of our codes (window, unreachable user)', () => {
+    expect(classifyDeliveryFailure({ code: ErrorCode.OutsideMessagingWindow, details: { code: 10, error_subcode: 2018278, is_transient: false } })).toBe('token-spent');
+    expect(classifyDeliveryFailure({ code: ErrorCode.UserUnavailable, details: { code: 551, is_transient: false } })).toBe('token-spent');
+    // our own window gate refused before Meta was asked: no Meta code in the details
+    expect(classifyDeliveryFailure({ code: ErrorCode.OutsideMessagingWindow, details: { lastInteractionAt: null } })).toBe('not-sent');
+  });
+
+  it('keeps the token when Meta refused for the thread or the Page token, not for the notification token', () => {
+    expect(classifyDeliveryFailure({ code: ErrorCode.NotThreadOwner, details: { code: 10, error_subcode: 2018300 } })).toBe('not-sent');
+    expect(classifyDeliveryFailure({ code: ErrorCode.PageNeedsReauth, details: { code: 190 } })).toBe('not-sent');
+  });
+
   it('keeps the token when the sender refused before calling Meta', () => {
     for (const code of [ErrorCode.NotThreadOwner, ErrorCode.UnknownPage, ErrorCode.AppUnsubscribed, ErrorCode.InvalidPayload]) {
       expect(classifyDeliveryFailure({ code, details: undefined })).toBe('not-sent');

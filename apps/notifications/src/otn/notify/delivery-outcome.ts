@@ -7,6 +7,11 @@ import { withDetails } from '../../core/errors.js';
  * - `transient`: Meta (or the path to it) failed for now: keep the token reserved and retry;
  * - `token-spent`: Meta refused the send: §3 says treat the token as consumed/invalid;
  * - `not-sent`: refused before reaching Meta (ownership, unknown Page …): the token is untouched.
+ *
+ * Whether Meta answered is read from the details (Meta's own `code`), not from our error code:
+ * thread-ownership turns Meta's window refusal into OUTSIDE_MESSAGING_WINDOW and an unreachable
+ * user into USER_UNAVAILABLE, and a token handed back after such a refusal would be offered first
+ * (oldest first) by every later notify, failing each time.
  */
 export type DeliveryFailure = 'transient' | 'token-spent' | 'not-sent';
 
@@ -18,10 +23,19 @@ const TRANSIENT_CODES = new Set<string>([ErrorCode.GraphUnavailable, ErrorCode.T
 /** Outcomes where the send may have reached Meta even though we saw an error. */
 const AMBIGUOUS_CODES = new Set<string>([ErrorCode.Timeout, ErrorCode.Internal]);
 
+/**
+ * Meta refused for a reason that is not the token: another app holds the thread (the token waits
+ * for the thread to come back) or the Page's own token is dead (the request never got that far).
+ */
+const TOKEN_NOT_REACHED = new Set<string>([ErrorCode.NotThreadOwner, ErrorCode.PageNeedsReauth]);
+
 export function classifyDeliveryFailure(error: Pick<DomainError, 'code' | 'details'>): DeliveryFailure {
   if (TRANSIENT_CODES.has(error.code)) return 'transient';
-  if (error.code !== ErrorCode.GraphError) return 'not-sent';
-  return isRetryableGraphError(error.details ?? {}) ? 'transient' : 'token-spent';
+  const metaAnswered = typeof error.details?.code === 'number';
+  if (error.code === ErrorCode.GraphError || (metaAnswered && !TOKEN_NOT_REACHED.has(error.code))) {
+    return isRetryableGraphError(error.details ?? {}) ? 'transient' : 'token-spent';
+  }
+  return 'not-sent';
 }
 
 function isRetryableGraphError(details: Record<string, unknown>): boolean {
