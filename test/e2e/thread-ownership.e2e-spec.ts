@@ -333,6 +333,22 @@ describe('thread ownership', () => {
     await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'back again', 'the message after the lapse');
   });
 
+  it('lets a thread the Page Inbox held lapse even when Meta refuses to give it back, and routes the next message', async () => {
+    const psid = await openThread();
+    await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: PAGE_INBOX_APP_ID, metadata: 'needs a human' });
+    expect(await ownerRow(psid)).toBe(PAGE_INBOX_APP_ID);
+    suite.graph.failNext({ edge: 'take_thread_control' }, { code: 10, error_subcode: 2018300 });
+    clock.advance(24 * 60 * 60 * 1000 + 1);
+    const { IdleExpiryScheduler } = await import('../../apps/thread-ownership/src/threads/idle-expiry.scheduler.js');
+    expect(await suite.apps[0]!.get(IdleExpiryScheduler).sweep()).toBeGreaterThanOrEqual(1);
+    const refused = suite.graph.calls((c) => c.edge === 'take_thread_control' && (c.body as { recipient?: { id?: string } }).recipient?.id === psid);
+    expect(refused.map((c) => c.injected)).toEqual([true]); // Meta was asked, and refused
+    expect(await ownerRow(psid)).toBeNull(); // the suite kept its decision
+    await suite.user.sendText(psid, 'anyone there?');
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'anyone there?', 'the message after the refused take');
+    expect(await ownerRow(psid)).toBe('sales');
+  });
+
   it('delivers a message stored before a release to the owner it was stored under, and it claims nothing', async () => {
     const psid = await openThread();
     await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: 'support' });

@@ -1,9 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PAGE_INBOX_APP_ID } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
+import { counter } from '@app/platform';
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import { isInvalidToken, toDomainError } from './graph-errors.js';
+
+const unmirrored = counter({
+  name: 'meta_thread_control_unmirrored_total',
+  help: 'Owner changes the suite decided on its own that Meta refused to mirror (the suite keeps its decision)',
+  labelNames: ['action'],
+});
 
 /**
  * Keeps Meta in step when a thread moves to or from the Page Inbox: human agents work in Meta's
@@ -12,10 +19,28 @@ import { isInvalidToken, toDomainError } from './graph-errors.js';
  */
 @Injectable()
 export class MetaInboxBridge {
+  private readonly logger = new Logger(MetaInboxBridge.name);
+
   constructor(
     private readonly graph: GraphClient,
     private readonly pages: PagesService,
   ) {}
+
+  /**
+   * The same for a change the suite decided on its own (an idle timeout, a default app claiming
+   * an idle thread, an unhealthy bot, an app removed): there is no caller to refuse, and failing
+   * would leave the event that caused it unroutable, retried forever, with every later event of
+   * that user held behind it. So a refusal is logged and counted, and the suite keeps its decision;
+   * Meta's own state catches up with the next handover (or its 24 h expiry).
+   */
+  async onOwnerChangeBestEffort(view: PageView, psid: string, from: string | null, to: string | null, action: string, metadata?: string): Promise<void> {
+    try {
+      await this.onOwnerChange(view, psid, from, to, metadata);
+    } catch (error) {
+      unmirrored.inc({ action });
+      this.logger.warn({ pageId: view.page.id, psid, action, from, to, err: error }, 'Meta refused to mirror an owner change the suite made; the suite keeps it');
+    }
+  }
 
   async onOwnerChange(view: PageView, psid: string, from: string | null, to: string | null, metadata?: string): Promise<void> {
     if (to === PAGE_INBOX_APP_ID && from !== PAGE_INBOX_APP_ID) {

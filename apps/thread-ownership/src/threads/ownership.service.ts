@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, PAGE_INBOX_APP_ID, type GetThreadOwner, type RpcResponse } from '@app/contracts';
 import { NatsConnectionService } from '@app/messaging';
 import { Clock, DomainError } from '@app/platform';
@@ -41,10 +41,14 @@ export interface OwnerChange {
 }
 
 const SUCCESS = { success: true } as const;
+/** Changes nobody asked for (no caller to refuse): mirrored to Meta best-effort (MetaInboxBridge). */
+const SUITE_DECIDED = new Set<OwnershipAction>(['default', 'idle_timeout', 'bot_unhealthy', 'app_removed']);
 
 /** Pass / take / request / release and idle expiry: every change under the thread's row lock. */
 @Injectable()
 export class OwnershipService {
+  private readonly logger = new Logger(OwnershipService.name);
+
   constructor(
     private readonly threads: ThreadsRepository,
     private readonly pages: PagesService,
@@ -110,20 +114,33 @@ export class OwnershipService {
     return { data: [{ thread_owner: { app_id: thread.ownerAppId, expiration: Math.floor((lapsesAt?.getTime() ?? 0) / 1000) } }] };
   }
 
-  /** Ownership lapses after the idle timeout; the previous owner is told. Returns how many lapsed. */
+  /**
+   * Ownership lapses after the idle timeout; the previous owner is told. Returns how many lapsed.
+   * A thread that fails is logged and left for the next sweep; the others still lapse.
+   */
   async expireIdle(): Promise<number> {
     let expired = 0;
     for (const stale of await this.threads.findExpired(this.clock.now(), 200)) {
-      const view = await this.pages.find(stale.pageId);
-      if (!view) continue;
-      const messages = await this.threads.inThreadTransaction(stale.pageId, stale.psid, async (tx) => {
-        if (!this.hasLapsed(tx)) return this.refreshExpiry(tx);
-        expired += 1;
-        return this.lapse(tx, view);
-      });
-      await this.outbox.publishNow(messages);
+      try {
+        if (await this.expireOne(stale.pageId, stale.psid)) expired += 1;
+      } catch (error) {
+        this.logger.warn({ pageId: stale.pageId, psid: stale.psid, err: error }, 'idle expiry of a thread failed; the next sweep tries again');
+      }
     }
     return expired;
+  }
+
+  private async expireOne(pageId: string, psid: string): Promise<boolean> {
+    const view = await this.pages.find(pageId);
+    if (!view) return false;
+    let lapsed = false;
+    const messages = await this.threads.inThreadTransaction(pageId, psid, async (tx) => {
+      if (!this.hasLapsed(tx)) return this.refreshExpiry(tx);
+      lapsed = true;
+      return this.lapse(tx, view);
+    });
+    await this.outbox.publishNow(messages);
+    return lapsed;
   }
 
   hasLapsed(tx: ThreadTx): boolean {
@@ -178,7 +195,8 @@ export class OwnershipService {
     const from = tx.thread.ownerAppId;
     // A change Meta reported (the Inbox took the thread, or gave it back) is already Meta's state:
     // mirroring it back would be refused (our app no longer controls the thread) and fail routing.
-    if (c.action !== 'external') await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
+    if (SUITE_DECIDED.has(c.action)) await this.inbox.onOwnerChangeBestEffort(view, tx.thread.psid, from, c.toAppId, c.action, c.metadata);
+    else if (c.action !== 'external') await this.inbox.onOwnerChange(view, tx.thread.psid, from, c.toAppId, c.metadata);
     const streamSeq = c.fromStreamSeq ?? (await this.positions.current());
     Object.assign(tx.thread, {
       ownerAppId: c.toAppId,
