@@ -64,7 +64,7 @@ describe('thread ownership', () => {
     expect(await codeOf(support.suite.passThreadControl({ ...base, targetAppId: 'survey' }))).toBe(ErrorCode.NotThreadOwner);
     expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'nobody' }))).toBe(ErrorCode.UnknownApp);
     expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'retired' }))).toBe(ErrorCode.AppUnsubscribed);
-    expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'support', metadata: 'x'.repeat(1001) }))).toBe(ErrorCode.MetadataTooLong);
+    expect(await codeOf(sales.suite.passThreadControl({ ...base, targetAppId: 'support', metadata: 'x'.repeat(1000) }))).toBe(ErrorCode.MetadataTooLong);
     expect(await codeOf(sales.suite.passThreadControl({ pageId: PAGE_ID, psid: '9999999', targetAppId: 'support' }))).toBe(ErrorCode.UnknownThread);
     expect(await codeOf(survey.suite.takeThreadControl(base))).toBe(ErrorCode.NotAllowed);
     expect(await codeOf(support.suite.releaseThreadControl(base))).toBe(ErrorCode.NotThreadOwner);
@@ -85,7 +85,7 @@ describe('thread ownership', () => {
     expect(await codeOf(sales.suite.send({ ...base, message: { text: 'a\u0000b' } }))).toBe(ErrorCode.InvalidPayload);
     expect(await codeOf(sales.suite.send({ ...base, message: { text: 'x', quick_replies: [{ content_type: 'text', title: 'y', payload: 'p\u0000' }] } }))).toBe(ErrorCode.InvalidPayload);
     // The same length rule (and code) for metadata riding on a send as for a plain pass.
-    expect(await codeOf(sales.suite.send({ ...base, message: { text: 'x' }, threadControl: { controlType: 'pass', appId: 'support', metadata: 'x'.repeat(1001) } }))).toBe(ErrorCode.MetadataTooLong);
+    expect(await codeOf(sales.suite.send({ ...base, message: { text: 'x' }, threadControl: { controlType: 'pass', appId: 'support', metadata: 'x'.repeat(1000) } }))).toBe(ErrorCode.MetadataTooLong);
     expect(await ownerRow(psid)).toBe('sales');
   });
 

@@ -19,8 +19,11 @@ export type PageId = z.infer<typeof pageIdSchema>;
 export type Psid = z.infer<typeof psidSchema>;
 export type AppId = z.infer<typeof appIdSchema>;
 
-/** Handover metadata: Meta documents <1000 chars for message metadata; the handover limit is unconfirmed, so we use the same safe bound. */
-export const METADATA_MAX_LENGTH = 1000;
+/**
+ * Metadata (handovers, `message.metadata`): Meta documents "<1000 chars" for message metadata;
+ * the handover limit is unconfirmed, so both use that bound, read strictly: at most 999.
+ */
+export const METADATA_MAX_LENGTH = 999;
 export const threadRefSchema = z.object({ pageId: pageIdSchema, psid: psidSchema });
 export type ThreadRef = z.infer<typeof threadRefSchema>;
 

@@ -46,7 +46,7 @@ describe('verifySignature', () => {
 
   it('ignores X-Hub-Signature (SHA-1) unless it is enabled', () => {
     const sha1 = sha1Header(body);
-    expect(verifySignature(body, { sha1 }, secret, strict)).toEqual({ valid: false, reason: 'missing' });
+    expect(verifySignature(body, { sha1 }, secret, strict)).toEqual({ valid: false, reason: 'sha1_only' });
     expect(verifySignature(body, { sha1 }, secret, { acceptSha1: true })).toEqual({ valid: true, algorithm: 'sha1' });
     expect(verifySignature(body, { sha1: sha1Header(body, 'other') }, secret, { acceptSha1: true }).valid).toBe(false);
   });

@@ -12,7 +12,8 @@ export interface SignaturePolicy {
   acceptSha1: boolean;
 }
 
-export type SignatureFailure = 'missing' | 'malformed' | 'mismatch';
+/** `sha1_only`: only the legacy SHA-1 header came, and it is not accepted (ACCEPT_SHA1_SIGNATURE): the log says so. */
+export type SignatureFailure = 'missing' | 'sha1_only' | 'malformed' | 'mismatch';
 export type SignatureCheck = { valid: true; algorithm: 'sha256' | 'sha1' } | { valid: false; reason: SignatureFailure };
 
 const FORMATS = {
@@ -27,7 +28,7 @@ const FORMATS = {
  */
 export function verifySignature(raw: Uint8Array, headers: SignatureHeaders, secret: string, policy: SignaturePolicy): SignatureCheck {
   if (headers.sha256 !== undefined) return check('sha256', raw, headers.sha256, secret);
-  if (headers.sha1 !== undefined && policy.acceptSha1) return check('sha1', raw, headers.sha1, secret);
+  if (headers.sha1 !== undefined) return policy.acceptSha1 ? check('sha1', raw, headers.sha1, secret) : { valid: false, reason: 'sha1_only' };
   return { valid: false, reason: 'missing' };
 }
 

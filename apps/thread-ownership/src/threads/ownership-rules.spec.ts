@@ -50,8 +50,8 @@ describe('ownership rules', () => {
     expect(codeOf(() => requestAddressee({ ownerAppId: 'sales', defaultOwnerAppId: null }, 'sales'))).toBe(ErrorCode.NotAllowed);
   });
 
-  it('bounds metadata at 1,000 characters', () => {
-    expect(codeOf(() => checkMetadata('x'.repeat(1000)))).toBe('no error');
-    expect(codeOf(() => checkMetadata('x'.repeat(1001)))).toBe(ErrorCode.MetadataTooLong);
+  it('bounds metadata below 1,000 characters (Meta: "<1000")', () => {
+    expect(codeOf(() => checkMetadata('x'.repeat(999)))).toBe('no error');
+    expect(codeOf(() => checkMetadata('x'.repeat(1000)))).toBe(ErrorCode.MetadataTooLong);
   });
 });

@@ -12,6 +12,11 @@ describe('opensMessagingWindow (§5.3)', () => {
     expect(opensMessagingWindow('optin', { optin: { type: 'notification_messages', payload: 'x' } })).toBe(false);
     expect(opensMessagingWindow('optin', { optin: { ref: 'r', user_ref: 'u' } })).toBe(false);
     expect(opensMessagingWindow('read', {})).toBe(false);
+    // an ad click alone is not a message (the message after it opens the window), nor is an unreact
+    expect(opensMessagingWindow('referral', { referral: { source: 'ADS', type: 'OPEN_THREAD', ad_id: '1' } })).toBe(false);
+    expect(opensMessagingWindow('referral', { referral: { source: 'SHORTLINK', type: 'OPEN_THREAD', ref: 'r' } })).toBe(true);
+    expect(opensMessagingWindow('reaction', { reaction: { action: 'unreact', mid: 'm_1' } })).toBe(false);
+    expect(opensMessagingWindow('reaction', { reaction: { action: 'react', emoji: 'x', mid: 'm_1' } })).toBe(true);
     expect(opensMessagingWindow('echo', {})).toBe(false);
   });
 });

@@ -82,6 +82,11 @@ export const USER_INTERACTION_KINDS: ReadonlySet<EventKind> = new Set(['message'
  * notifications (`optin.type`) do not (§3, §4); a checkbox opt-in names a `user_ref`, not a PSID.
  */
 export function opensMessagingWindow(kind: EventKind, event: Record<string, unknown>): boolean {
+  // §5.3 lists "CTM ad click *then* message" and "m.me link into an existing thread", and "a
+  // reaction to a message": an ad click alone (`source: ADS`) and an `unreact` are read as not
+  // opening it (the safe side: a window we think open but Meta does not is a refused send).
+  if (kind === 'referral') return (event.referral as { source?: unknown } | undefined)?.source !== 'ADS';
+  if (kind === 'reaction') return (event.reaction as { action?: unknown } | undefined)?.action !== 'unreact';
   if (USER_INTERACTION_KINDS.has(kind)) return true;
   if (kind !== 'optin') return false;
   const optin = event.optin as { type?: unknown; ref?: unknown; user_ref?: unknown } | undefined;

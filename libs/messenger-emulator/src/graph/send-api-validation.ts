@@ -58,7 +58,7 @@ function checkMessage(message: unknown): void {
   if (Array.isArray(quickReplies) && quickReplies.length > MAX_QUICK_REPLIES) {
     throw invalidParameter(`param message[quick_replies] must have at most ${MAX_QUICK_REPLIES} elements`);
   }
-  if (typeof metadata === 'string' && metadata.length > MAX_MESSAGE_METADATA_LENGTH) {
+  if (typeof metadata === 'string' && metadata.length >= MAX_MESSAGE_METADATA_LENGTH) {
     throw invalidParameter(`Length of param message[metadata] must be less than ${MAX_MESSAGE_METADATA_LENGTH}`);
   }
 }
