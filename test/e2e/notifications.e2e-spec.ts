@@ -145,6 +145,22 @@ describe('RequestNotification', () => {
     expect(callsFor(thread)).toHaveLength(3);
   });
 
+  it('throttles a repeat with the same title under another topic too (which one Meta means is unconfirmed)', async () => {
+    const thread = newThread();
+    expect((await ask(thread, 'Tell me when it is back', 'sku-1')).ok).toBe(true);
+    expect(errorCode(await ask(thread, 'Tell me when it is back', 'sku-2'))).toBe(ErrorCode.OtnRequestThrottled);
+    expect((await ask(thread, 'Tell me when sku-2 is back', 'sku-2')).ok).toBe(true);
+    expect(callsFor(thread)).toHaveLength(2);
+  });
+
+  it('keeps counting an ask Meta refused as a duplicate opt-in request (613/1893016)', async () => {
+    const thread = newThread();
+    deliver.reply(graphError(613, false, 1893016));
+    expect(errorCode(await ask(thread))).toBe(ErrorCode.GraphError);
+    expect(errorCode(await ask(thread))).toBe(ErrorCode.OtnRequestThrottled);
+    expect(callsFor(thread)).toHaveLength(1);
+  });
+
   it('propagates the sender’s typed error, and a failed ask does not count for the throttle', async () => {
     const thread = newThread();
     deliver.reply({ ok: false, error: { code: ErrorCode.OutsideMessagingWindow, message: 'window closed' } });

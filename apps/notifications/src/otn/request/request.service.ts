@@ -58,12 +58,18 @@ export class RequestService {
     const message = optInTemplate(ask.title, ask.topic);
     const sent = await this.rpc.call(DeliverMessage, { appId, pageId: ask.pageId, psid: ask.psid, message }).catch(async (error: unknown) => {
       const typed = asDomainError(error);
-      // After a timeout the ask may have reached the user: keep it counting for the throttle.
-      if (!isAmbiguousFailure(typed.code)) await this.requests.markFailed(requestId);
+      // After a timeout the ask may have reached the user, and Meta's "already asked about this
+      // topic" (613/1893016) says an ask did: both keep counting for the throttle.
+      if (!isAmbiguousFailure(typed.code) && !isDuplicateOptInRefusal(typed.details)) await this.requests.markFailed(requestId);
       throw typed;
     });
     await this.requests.markSent(requestId, sent.message_id);
     requestsTotal.inc();
     return { requestId, message_id: sent.message_id };
   }
+}
+
+/** Meta: "You may not send multiple opt-in requests with the same topic to a user" (§3, §5.6). */
+function isDuplicateOptInRefusal(details: Record<string, unknown> | undefined): boolean {
+  return Number(details?.code) === 613 && Number(details?.error_subcode) === 1893016;
 }

@@ -20,16 +20,19 @@ export class RequestsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records the ask unless `decide` throttles it. An advisory lock per (Page, user, topic) makes
-   * read-decide-insert atomic: two concurrent asks cannot both pass the throttle.
+   * Records the ask unless `decide` throttles it. The last ask that counts is the user's last one
+   * of the same topic **or the same title**: Meta refuses "multiple opt-in requests with the same
+   * topic" (613/1893016), and which of the two it means is unconfirmed (reference §3), so both
+   * are held back. An advisory lock per (Page, user) makes read-decide-insert atomic: two
+   * concurrent asks cannot both pass the throttle.
    */
   async recordUnlessThrottled(ask: NewAsk, decide: (lastAskedAt: Date | null) => ThrottleDecision): Promise<ThrottleDecision> {
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ASK_LOCK_NAMESPACE, `${ask.pageId}:${ask.psid}:${ask.topic}`]);
+      await m.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ASK_LOCK_NAMESPACE, `${ask.pageId}:${ask.psid}`]);
       const [last]: Array<{ at: Date | null }> = await m.query(
         `SELECT max(requested_at) AS at FROM notifications.otn_requests
-         WHERE page_id = $1 AND psid = $2 AND topic = $3 AND status <> 'failed'`,
-        [ask.pageId, ask.psid, ask.topic],
+         WHERE page_id = $1 AND psid = $2 AND (topic = $3 OR title = $4) AND status <> 'failed'`,
+        [ask.pageId, ask.psid, ask.topic, ask.title],
       );
       const decision = decide(last?.at ?? null);
       if (decision.throttled) return decision;
