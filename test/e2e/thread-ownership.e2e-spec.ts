@@ -209,6 +209,17 @@ describe('thread ownership', () => {
     expect(await codeOf(sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'x' } }))).toBe(ErrorCode.NotThreadOwner);
   });
 
+  it("holds the tags to their own rules (§5.2): CUSTOMER_FEEDBACK only as that template, NON_PROMOTIONAL_SUBSCRIPTION only for news Pages", async () => {
+    const psid = await openThread();
+    const tagged = (tag: 'CUSTOMER_FEEDBACK' | 'NON_PROMOTIONAL_SUBSCRIPTION', message: Record<string, unknown>) =>
+      sales.suite.send({ pageId: PAGE_ID, psid, message: message as { text: string }, messagingType: 'MESSAGE_TAG', tag });
+    expect(await codeOf(tagged('CUSTOMER_FEEDBACK', { text: 'How did we do?' }))).toBe(ErrorCode.NotAllowed);
+    expect(await codeOf(tagged('NON_PROMOTIONAL_SUBSCRIPTION', { text: 'Today\u2019s headlines' }))).toBe(ErrorCode.NotAllowed);
+    const feedback = { attachment: { type: 'template', payload: { template_type: 'customer_feedback', title: 'Rate us', subtitle: 'Tell us', button_title: 'Rate', feedback_screens: [] } } };
+    expect((await tagged('CUSTOMER_FEEDBACK', feedback)).message_id).toBeTruthy(); // the user wrote a moment ago: within 7 days
+    expect(suite.graph.calls((c) => c.edge === 'messages' && (c.body as { tag?: string }).tag !== undefined).map((c) => (c.body as { tag?: string }).tag)).toEqual(['CUSTOMER_FEEDBACK']);
+  });
+
   it('passing to the Page Inbox tells Meta, and a human reply (inbox echo) takes the thread', async () => {
     const psid = await openThread();
     await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: PAGE_INBOX_APP_ID, metadata: 'needs a human' });

@@ -28,6 +28,11 @@ export const threadOwnershipEnvSchema = z.object({
    * at least STREAM_MAX_AGE_MS, so that an echo replayed from the stream still finds its sender.
    */
   SENT_MESSAGE_RETENTION_MS: ms(7 * 24 * 60 * 60 * 1000),
+  /**
+   * The NON_PROMOTIONAL_SUBSCRIPTION tag is for news Pages in Meta's News Page Index only (§5.2):
+   * refused unless the operator says the Pages of this installation are such Pages.
+   */
+  ALLOW_NON_PROMOTIONAL_SUBSCRIPTION: z.stringbool().default(false),
   /** Bearer token for the HTTP admin API (pages, apps, operator actions). */
   ADMIN_API_TOKEN: secretSchema(16),
 }).superRefine(checkOnboardingEnv);

@@ -19,6 +19,11 @@ export interface BotConsumerSettings {
   maxAckPending: number;
 }
 
+export interface OutboundSettings {
+  /** The Pages are news Pages (Meta's News Page Index): NON_PROMOTIONAL_SUBSCRIPTION may be used. */
+  allowNonPromotionalSubscription: boolean;
+}
+
 export interface DeliveryHealthSettings {
   unhealthyAfterMs: number;
   pollMs: number;
@@ -36,6 +41,7 @@ export class ThreadOwnershipSettings {
     readonly sentMessageRetentionMs: number,
     readonly botConsumers: BotConsumerSettings,
     readonly deliveryHealth: DeliveryHealthSettings,
+    readonly outbound: OutboundSettings,
   ) {}
 
   static fromConfig(config: ConfigService<ThreadOwnershipEnv, true>): ThreadOwnershipSettings {
@@ -46,6 +52,7 @@ export class ThreadOwnershipSettings {
       get('SENT_MESSAGE_RETENTION_MS'),
       { ackWaitMs: get('BOT_ACK_WAIT_MS'), maxDeliver: get('BOT_MAX_DELIVER'), maxAckPending: get('BOT_MAX_ACK_PENDING') },
       { unhealthyAfterMs: get('BOT_UNHEALTHY_AFTER_MS'), pollMs: get('BOT_HEALTH_POLL_MS'), errorsRetentionMs: get('BOT_ERRORS_RETENTION_MS') },
+      { allowNonPromotionalSubscription: get('ALLOW_NON_PROMOTIONAL_SUBSCRIPTION') },
     );
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, GetMessagingWindow, RpcError, type MessagingWindow } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { Clock, DomainError } from '@app/platform';
+import { ThreadOwnershipSettings } from '../config/thread-ownership-settings.js';
 import type { PageAppEntity } from '../pages/page-app.entity.js';
 
 export interface WindowQuestion {
@@ -9,6 +10,8 @@ export interface WindowQuestion {
   psid: string;
   messagingType: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
   tag?: string;
+  /** The message to send: CUSTOMER_FEEDBACK must be the Customer Feedback template. */
+  message?: Record<string, unknown>;
   minEventSeq: number;
   correlationId?: string;
 }
@@ -23,20 +26,40 @@ export class MessagingWindowGate {
   constructor(
     private readonly rpc: RpcClient,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly settings: ThreadOwnershipSettings,
   ) {}
 
+  /**
+   * The tags' own rules (§5.2): HUMAN_AGENT for the Page Inbox within 7 days of the user's last
+   * message; CUSTOMER_FEEDBACK only as the Customer Feedback template, within the same 7 days;
+   * NON_PROMOTIONAL_SUBSCRIPTION only where the operator allowed it (news Pages). Anything else:
+   * the 24-hour window.
+   */
   async check(q: WindowQuestion, sender: PageAppEntity): Promise<void> {
-    if (q.messagingType === 'MESSAGE_TAG' && q.tag !== 'HUMAN_AGENT') return; // other tags: Meta's own rules decide
-    if (q.tag === 'HUMAN_AGENT' && sender.role !== 'inbox') {
+    const tag = q.messagingType === 'MESSAGE_TAG' ? q.tag : undefined;
+    if (tag === 'NON_PROMOTIONAL_SUBSCRIPTION') return this.checkNewsPage();
+    if (tag === 'HUMAN_AGENT' && sender.role !== 'inbox') {
       throw new DomainError(ErrorCode.NotAllowed, 'the HUMAN_AGENT tag is for human agents (the Page Inbox) only');
     }
+    if (tag === 'CUSTOMER_FEEDBACK' && templateTypeOf(q.message) !== 'customer_feedback') {
+      throw new DomainError(ErrorCode.NotAllowed, 'the CUSTOMER_FEEDBACK tag is only for the Customer Feedback template (template_type customer_feedback)');
+    }
+    const sevenDays = tag === 'HUMAN_AGENT' || tag === 'CUSTOMER_FEEDBACK';
     const window = await this.ask(q);
-    const until = q.tag === 'HUMAN_AGENT' ? window.humanAgentUntil : window.standardUntil;
+    const until = sevenDays ? window.humanAgentUntil : window.standardUntil;
     if (!until || new Date(until) <= this.clock.now()) {
-      throw new DomainError(ErrorCode.OutsideMessagingWindow, `outside the ${q.tag === 'HUMAN_AGENT' ? '7-day human agent' : '24-hour'} messaging window`, {
+      throw new DomainError(ErrorCode.OutsideMessagingWindow, `outside the ${sevenDays ? '7-day' : '24-hour'} messaging window${tag ? ` of ${tag}` : ''}`, {
         lastInteractionAt: window.lastInteractionAt,
       });
     }
+  }
+
+  private checkNewsPage(): void {
+    if (this.settings.outbound.allowNonPromotionalSubscription) return;
+    throw new DomainError(
+      ErrorCode.NotAllowed,
+      "the NON_PROMOTIONAL_SUBSCRIPTION tag is for news Pages in Meta's News Page Index only (an operator allows it with ALLOW_NON_PROMOTIONAL_SUBSCRIPTION)",
+    );
   }
 
   private async ask(q: WindowQuestion): Promise<MessagingWindow> {
@@ -47,4 +70,9 @@ export class MessagingWindowGate {
       throw new DomainError(ErrorCode.Unavailable, `cannot confirm the messaging window (${code}); not sending`);
     }
   }
+}
+
+function templateTypeOf(message: Record<string, unknown> | undefined): unknown {
+  const attachment = message?.attachment as { payload?: { template_type?: unknown } } | undefined;
+  return attachment?.payload?.template_type;
 }
