@@ -344,6 +344,27 @@ describe('thread ownership', () => {
     await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'back again', 'the message after the lapse');
   });
 
+  it('asks Meta who owns the thread when it refuses a send as not the owner, and follows a human who took it unseen', async () => {
+    const psid = await openThread();
+    expect(await ownerRow(psid)).toBe('sales');
+    // A human took the conversation in Business Suite, and no webhook told the suite.
+    suite.graph.setThreadOwner(PAGE_ID, psid, PAGE_INBOX_APP_ID);
+    suite.graph.failNext({ edge: 'messages' }, { code: 10, error_subcode: 2018300 });
+    expect(await codeOf(sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'still here?' } }))).toBe(ErrorCode.NotThreadOwner);
+    expect(suite.graph.calls((c) => c.edge === 'thread_owner').length).toBeGreaterThanOrEqual(1);
+    expect(await ownerRow(psid)).toBe(PAGE_INBOX_APP_ID);
+    await sales.waitFor('handover', (e) => e.psid === psid && e.kind === 'take_thread_control', 'the take by the inbox');
+    await suite.user.sendText(psid, 'talking to the human');
+    await sales.waitFor('standby', (e) => e.psid === psid && textOf(e) === 'talking to the human', 'the message on standby');
+    // The suite's own refusal (not Meta's) asks Meta nothing.
+    const asked = suite.graph.calls((c) => c.edge === 'thread_owner').length;
+    expect(await codeOf(support.suite.send({ pageId: PAGE_ID, psid, message: { text: 'x' } }))).toBe(ErrorCode.NotThreadOwner);
+    expect(suite.graph.calls((c) => c.edge === 'thread_owner')).toHaveLength(asked);
+    // The human clicks Done: back to the default app (and out of the way of the idle test below).
+    await suite.user.sendEvent({ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: Date.now(), pass_thread_control: { previous_owner_app_id: Number(PAGE_INBOX_APP_ID), new_owner_app_id: 1234, metadata: 'done' } });
+    await waitFor(async () => ((await ownerRow(psid)) === 'sales' ? true : undefined), 'the thread back from the inbox');
+  });
+
   it('lets a thread the Page Inbox held lapse even when Meta refuses to give it back, and routes the next message', async () => {
     const psid = await openThread();
     await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: PAGE_INBOX_APP_ID, metadata: 'needs a human' });

@@ -33,6 +33,16 @@ describe('GraphClient against the Graph emulator', () => {
     sleeps = [];
   });
 
+  it('reads the thread owner (GET thread_owner), null while the thread is idle', async () => {
+    expect(await client().threadOwner(PAGE, TOKEN, '77')).toBeNull();
+    graph.setThreadOwner(PAGE, '77', '263902037430900');
+    expect(await client().threadOwner(PAGE, TOKEN, '77')).toBe('263902037430900');
+    expect(graph.calls().map((c) => [c.method, c.edge, c.query.recipient])).toEqual([
+      ['GET', 'thread_owner', '77'],
+      ['GET', 'thread_owner', '77'],
+    ]);
+  });
+
   it('sends with access_token and a correct appsecret_proof', async () => {
     await expect(send()).resolves.toMatchObject({ recipient_id: '77', message_id: expect.stringMatching(/^m_/) });
     const [call] = graph.calls();

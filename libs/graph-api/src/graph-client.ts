@@ -48,6 +48,14 @@ export class GraphClient {
     return this.request(request, () => this.limiter.acquire(pageId, sendClassOf(body))).then((json) => sendResultSchema.parse(json));
   }
 
+  /** `GET thread_owner` (§2.5): the app that controls the thread at Meta, or null while it is idle. */
+  async threadOwner(pageId: string, accessToken: string, psid: string): Promise<string | null> {
+    const body = await this.get(`${pageId}/thread_owner`, accessToken, { recipient: psid }, pageId);
+    const first = (body.data as Array<{ thread_owner?: { app_id?: unknown } }> | undefined)?.[0];
+    const appId = first?.thread_owner?.app_id;
+    return appId === undefined || appId === null ? null : String(appId);
+  }
+
   threadControl(pageId: string, accessToken: string, edge: ThreadControlEdge, body: Record<string, unknown>): Promise<unknown> {
     return this.request({ method: 'POST', path: `${pageId}/${edge}`, accessToken, json: body, pageId });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ErrorCode, OUTBOUND_SENT_SUBJECT, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
+import { ErrorCode, OUTBOUND_SENT_SUBJECT, PAGE_INBOX_APP_ID, type OutboundMessageSent, type OutgoingMessage, type SendResult } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
 import { JetStreamPublisher } from '@app/messaging';
 import { Clock, counter, DomainError, retryBriefly, TokenCipher } from '@app/platform';
@@ -79,7 +79,31 @@ export class OutboundService {
     } catch (error) {
       if (taken.result) await this.recordInDoubt(req, taken.result);
       sends.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
+      if (isMetaNotOwnerRefusal(error)) await this.adoptInboxOwnership(view, req.psid);
       throw error;
+    }
+  }
+
+  /**
+   * Meta refused the send because another app controls the thread (10/2018300, 100/2534037), so
+   * the suite's owner is stale: a human may have taken the conversation in Business Suite without
+   * a webhook reaching us. §2.10: ask Meta (`GET thread_owner`); if the Page Inbox holds it, the
+   * thread moves to the inbox here too (the bot is told, like for Meta's own take), so bots stop
+   * talking over the human. Another owner the suite cannot name is left alone. Best effort: the
+   * bot gets Meta's refusal either way.
+   */
+  private async adoptInboxOwnership(view: PageView, psid: string): Promise<void> {
+    try {
+      const metaOwner = await this.graph.threadOwner(view.page.id, this.pages.accessToken(view), psid);
+      if (metaOwner !== PAGE_INBOX_APP_ID) return;
+      const outboxIds = await this.threads.inThreadTransaction(view.page.id, psid, async (tx) => {
+        if (tx.isNew || tx.thread.ownerAppId === PAGE_INBOX_APP_ID) return [];
+        return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: PAGE_INBOX_APP_ID, notice: 'take_thread_control' });
+      });
+      await this.outbox.publishNow(outboxIds);
+      if (outboxIds.length > 0) this.logger.log({ pageId: view.page.id, psid }, 'Meta says the Page Inbox controls the thread: moved it to the inbox');
+    } catch (error) {
+      this.logger.warn({ pageId: view.page.id, psid, err: error }, 'could not ask Meta who controls the thread after a refused send');
     }
   }
 
@@ -200,4 +224,12 @@ export function sendApiBody(req: OutboundMessage, cipher: TokenCipher): Record<s
     ...(req.tag ? { tag: req.tag } : {}),
     message: req.message,
   };
+}
+
+/**
+ * Meta (not the suite's own owner check, whose refusal carries Meta's codes too) refused: only
+ * an answer from Meta has an HTTP status in its details.
+ */
+function isMetaNotOwnerRefusal(error: unknown): boolean {
+  return error instanceof DomainError && error.code === ErrorCode.NotThreadOwner && typeof error.details?.status === 'number';
 }
