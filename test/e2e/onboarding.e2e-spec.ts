@@ -280,10 +280,10 @@ describe('onboarding and the Graph client', () => {
     const notRetried: Array<[string, GraphErrorSpec, string]> = [
       ['10/2018278', { code: 10, error_subcode: 2018278 }, ErrorCode.OutsideMessagingWindow],
       ['10/2018300', { code: 10, error_subcode: 2018300 }, ErrorCode.NotThreadOwner],
-      ['551', { code: 551 }, ErrorCode.GraphError],
-      ['1545041', { code: 1545041 }, ErrorCode.GraphError],
-      ['200/1545041', { code: 200, error_subcode: 1545041 }, ErrorCode.GraphError],
-      ['100/2018001', { code: 100, error_subcode: 2018001 }, ErrorCode.GraphError],
+      ['551', { code: 551 }, ErrorCode.UserUnavailable],
+      ['1545041', { code: 1545041 }, ErrorCode.UserUnavailable],
+      ['200/1545041', { code: 200, error_subcode: 1545041 }, ErrorCode.UserUnavailable],
+      ['100/2018001', { code: 100, error_subcode: 2018001 }, ErrorCode.UserUnavailable],
       ['613/2018338 (flagged transient)', { code: 613, error_subcode: 2018338, is_transient: true, status: 400 }, ErrorCode.GraphError],
       ['613/1893016', { code: 613, error_subcode: 1893016 }, ErrorCode.GraphError],
     ];

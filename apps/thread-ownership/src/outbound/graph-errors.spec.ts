@@ -11,7 +11,7 @@ describe('toDomainError (Meta refusals, reference §2.9 and §5.6)', () => {
   it('maps both not-the-owner refusals, the window refusals and the unreachable user', () => {
     expect([meta(10, 2018300), meta(100, 2534037)].map(codeOf)).toEqual([ErrorCode.NotThreadOwner, ErrorCode.NotThreadOwner]);
     expect([meta(10, 2018278), meta(10, 2534022), meta(10, 2018065)].map(codeOf)).toEqual(Array(3).fill(ErrorCode.OutsideMessagingWindow));
-    expect([meta(551), meta(551, 1545041), meta(200, 1545041), meta(10, 2018108), meta(100, 2018001)].map(codeOf)).toEqual(Array(5).fill(ErrorCode.UserUnavailable));
+    expect([meta(551), meta(551, 1545041), meta(200, 1545041), meta(1545041), meta(10, 2018108), meta(100, 2018001)].map(codeOf)).toEqual(Array(6).fill(ErrorCode.UserUnavailable));
   });
 
   it('says "later" for the automated Q&A flow, rate limits and outages; re-install for 190', () => {

@@ -9,7 +9,7 @@ const OUTSIDE_WINDOW = new Set(['10/2018278', '10/2534022', '10/2018065']);
  * "This person isn't available right now" / blocked, can't receive now, no such user. 1545041 is
  * also listed as "window closed" in one guide; either way it is not worth retrying (§5.6 note).
  */
-const USER_UNAVAILABLE = new Set(['551/*', '200/1545041', '10/2018108', '100/2018001']);
+const USER_UNAVAILABLE = new Set(['551/*', '*/1545041', '1545041/*', '10/2018108', '100/2018001']);
 /** Messenger's automated Q&A flow holds the chat (2018321): try again after it ends. */
 const LATER = new Set(['*/2018321']);
 
