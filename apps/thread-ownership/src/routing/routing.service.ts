@@ -45,6 +45,7 @@ export class RoutingService {
 
   async route(envelope: WebhookEventStored, meta: DeliveryMeta): Promise<void> {
     const view = await this.pages.find(envelope.pageId);
+    if (envelope.kind === 'policy_enforcement') this.reportPolicyEnforcement(envelope);
     if (!view || envelope.psid === '') {
       routed.inc({ kind: envelope.kind, outcome: view ? 'page_level' : 'unknown_page', path: 'none' });
       if (!view) this.logger.warn({ pageId: envelope.pageId, eventId: envelope.eventId }, 'event for an unregistered page; kept in the stream, not routed');
@@ -55,6 +56,17 @@ export class RoutingService {
     if (isMetaHandover(envelope)) return;
     await this.deliver(envelope, view, owner);
     routed.inc({ kind: envelope.kind, outcome: owner ? 'owned' : 'idle', path: fast !== undefined ? 'fast' : 'locked' });
+  }
+
+  /**
+   * Meta warns or blocks the app on the Page (`messaging_policy_enforcement`): an operator must
+   * see it, since sends will fail. The shape is unconfirmed (§8 #12): only `action` and `reason`
+   * are logged, cut short; the event stays in the stream as it came.
+   */
+  private reportPolicyEnforcement(envelope: WebhookEventStored): void {
+    const body = (envelope.event.policy_enforcement ?? envelope.event['policy-enforcement'] ?? {}) as { action?: unknown; reason?: unknown };
+    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 300) : undefined);
+    this.logger.warn({ pageId: envelope.pageId, eventId: envelope.eventId, action: text(body.action), reason: text(body.reason) }, 'Meta policy enforcement for this Page (messaging_policy_enforcement)');
   }
 
   /** Returns the owner, or undefined when the locked path must decide. */

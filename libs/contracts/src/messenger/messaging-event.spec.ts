@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { opensMessagingWindow } from './messaging-event.js';
+import { classifyEvent, opensMessagingWindow } from './messaging-event.js';
 
 describe('opensMessagingWindow (§5.3)', () => {
   it('opens on user interactions and a Send to Messenger plugin opt-in', () => {
@@ -18,5 +18,13 @@ describe('opensMessagingWindow (§5.3)', () => {
     expect(opensMessagingWindow('reaction', { reaction: { action: 'unreact', mid: 'm_1' } })).toBe(false);
     expect(opensMessagingWindow('reaction', { reaction: { action: 'react', emoji: 'x', mid: 'm_1' } })).toBe(true);
     expect(opensMessagingWindow('echo', {})).toBe(false);
+  });
+});
+
+describe('classifyEvent', () => {
+  it('knows a policy enforcement notice under both spellings of its key (unconfirmed, §8 #12)', () => {
+    expect(classifyEvent({ recipient: { id: '1' }, timestamp: 1, policy_enforcement: { action: 'block', reason: 'r' } })).toBe('policy_enforcement');
+    expect(classifyEvent({ recipient: { id: '1' }, timestamp: 1, 'policy-enforcement': { action: 'warning', reason: 'r' } })).toBe('policy_enforcement');
+    expect(classifyEvent({ recipient: { id: '1' }, timestamp: 1, something_new: {} })).toBe('unknown');
   });
 });

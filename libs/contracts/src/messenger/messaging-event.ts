@@ -62,6 +62,8 @@ const KEY_TO_KIND: ReadonlyArray<[string, EventKind]> = [
   ['release_thread_control', 'release_thread_control'],
   ['app_roles', 'app_roles'],
   ['policy_enforcement', 'policy_enforcement'],
+  // The key's spelling is unconfirmed (§8 #12): Meta's samples have been seen with a hyphen.
+  ['policy-enforcement', 'policy_enforcement'],
   ['account_linking', 'account_linking'],
 ];
 
