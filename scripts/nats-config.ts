@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import pg from 'pg';
 import { DEFAULT_SERVICE_USERS, renderNatsConfig, natsUsers } from '../apps/thread-ownership/src/access/nats-config.js';
 import { newCredentialsSecret } from '@app/messaging';
@@ -20,10 +20,13 @@ import { newCredentialsSecret } from '@app/messaging';
  *
  * `--server-config` also writes the server's main configuration (listen address, monitoring port,
  * JetStream store, and an include of the `--out` file, which must sit in the same directory), as
- * docker compose runs nats-server. `--registry-optional`: a registry that cannot be read yet (the
+ * docker compose runs nats-server; it refuses if the store already holds streams of a NATS run
+ * without access control (`--allow-default-account-streams` to start anew anyway). `--registry-optional`: a registry that cannot be read yet (the
  * first start, before thread-ownership created its tables) means no bot users, not an error.
  */
 const args = process.argv.slice(2);
+/** PostgreSQL: undefined_table, invalid_schema_name (thread-ownership has not migrated yet). */
+const NOT_CREATED_YET = new Set(['42P01', '3F000']);
 const option = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
@@ -38,6 +41,7 @@ const services = (process.env.NATS_SERVICE_USERS ?? DEFAULT_SERVICE_USERS.join('
 const out = option('out');
 const serverConfig = option('server-config');
 if (serverConfig && !out) fail('--server-config needs --out (the accounts file it includes)');
+if (serverConfig) refuseDefaultAccountStreams(option('store-dir') ?? '/data');
 const appIds = option('apps')?.split(',').map((s) => s.trim()).filter(Boolean) ?? (await registryApps());
 const secret = credentialsSecret();
 const input = { prefix, appIds, services, secret, account: process.env.NATS_ACCOUNT };
@@ -68,6 +72,21 @@ function credentialsSecret(): string {
 }
 
 /**
+ * An installation that ran NATS without access control keeps its streams in the default account
+ * ($G). Starting it with accounts would show the services empty streams in account MHO while
+ * PostgreSQL remembers positions in the old ones (docs/operations.md): refuse, unless told.
+ */
+function refuseDefaultAccountStreams(storeDir: string): void {
+  const streams = join(storeDir, 'jetstream', '$G', 'streams');
+  const found = existsSync(streams) ? readdirSync(streams) : [];
+  if (found.length === 0 || args.includes('--allow-default-account-streams')) return;
+  fail(
+    `${streams} holds streams of a NATS that ran without access control (${found.join(', ')}): with access control they would start empty. ` +
+      'Keep running that NATS without it (docs/operations.md), or pass --allow-default-account-streams to start anew.',
+  );
+}
+
+/**
  * The server's own settings, with the accounts included. JetStream is configured here, not by
  * -js/-sd flags: nats-server 2.9 cannot reload a configuration whose JetStream came from flags.
  */
@@ -91,7 +110,9 @@ async function registryApps(): Promise<string[]> {
     return rows.map((r) => r.app_id);
   } catch (error) {
     const where = `the Page registry at ${url.replace(/\/\/[^@]*@/, '//…@')}: ${(error as Error).message}`;
-    if (args.includes('--registry-optional')) {
+    // Only "not created yet" (a first start): any other failure (a wrong password, the database
+    // restarting) must not silently write a configuration without the bots' users.
+    if (args.includes('--registry-optional') && NOT_CREATED_YET.has((error as { code?: string }).code ?? '')) {
       console.error(`cannot read ${where}; writing the service users only (run this again once bots are registered)`);
       return [];
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,28 @@ describe('nats-config script: the compose setup', () => {
     expect(existsSync(join(dir, 'nats.conf'))).toBe(false);
     const short = runScript(composeArgs(), { DATABASE_URL: env.databaseUrl, NATS_CREDENTIALS_SECRET: 'too-short' });
     expect(short.stderr).toMatch(/NATS_CREDENTIALS_SECRET must be at least 32 characters/);
+    // Not a first start but a database that cannot be read: no configuration without the bots' users
+    const unreachable = runScript(composeArgs(), { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/mho', NATS_CREDENTIALS_SECRET: SECRET });
+    expect(unreachable.status).toBe(1);
+    expect(unreachable.stderr).toMatch(/cannot read the Page registry/);
+    expect(existsSync(join(dir, 'nats.conf'))).toBe(false);
+  });
+
+  it('refuses a store that holds streams of a NATS run without access control', () => {
+    const oldStore = mkdtempSync(join(tmpdir(), 'mho-nats-old-'));
+    try {
+      mkdirSync(join(oldStore, 'jetstream', '$G', 'streams', 'MHO_EVENTS'), { recursive: true });
+      const args = composeArgs().map((a, i, all) => (all[i - 1] === '--store-dir' ? oldStore : a));
+      const run = runScript(args, { DATABASE_URL: env.databaseUrl, NATS_CREDENTIALS_SECRET: SECRET });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/ran without access control \(MHO_EVENTS\)/);
+      expect(existsSync(join(dir, 'nats.conf'))).toBe(false);
+      expect(runScript([...args, '--allow-default-account-streams'], { DATABASE_URL: env.databaseUrl, NATS_CREDENTIALS_SECRET: SECRET }).status).toBe(0);
+    } finally {
+      rmSync(oldStore, { recursive: true, force: true });
+      rmSync(join(dir, 'nats.conf'), { force: true });
+      rmSync(join(dir, 'mho-accounts.conf'), { force: true });
+    }
   });
 
   it('on a first start (no registry tables yet) writes the service users only, and a server that runs from it', async () => {

@@ -351,8 +351,8 @@ describe('thread ownership', () => {
     suite.graph.setThreadOwner(PAGE_ID, psid, PAGE_INBOX_APP_ID);
     suite.graph.failNext({ edge: 'messages' }, { code: 10, error_subcode: 2018300 });
     expect(await codeOf(sales.suite.send({ pageId: PAGE_ID, psid, message: { text: 'still here?' } }))).toBe(ErrorCode.NotThreadOwner);
+    await waitFor(async () => ((await ownerRow(psid)) === PAGE_INBOX_APP_ID ? true : undefined), 'the thread to follow Meta to the inbox');
     expect(suite.graph.calls((c) => c.edge === 'thread_owner').length).toBeGreaterThanOrEqual(1);
-    expect(await ownerRow(psid)).toBe(PAGE_INBOX_APP_ID);
     await sales.waitFor('handover', (e) => e.psid === psid && e.kind === 'take_thread_control', 'the take by the inbox');
     await suite.user.sendText(psid, 'talking to the human');
     await sales.waitFor('standby', (e) => e.psid === psid && textOf(e) === 'talking to the human', 'the message on standby');
@@ -379,6 +379,22 @@ describe('thread ownership', () => {
     await suite.user.sendText(psid, 'anyone there?');
     await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'anyone there?', 'the message after the refused take');
     expect(await ownerRow(psid)).toBe('sales');
+  });
+
+  it('retries giving an Inbox-held thread back while Meta is unreachable, and lapses it once Meta answers', async () => {
+    const psid = await openThread();
+    await sales.suite.passThreadControl({ pageId: PAGE_ID, psid, targetAppId: PAGE_INBOX_APP_ID, metadata: 'needs a human' });
+    suite.graph.failNext({ edge: 'take_thread_control' }, { code: 2, status: 500, is_transient: true }, 20);
+    clock.advance(24 * 60 * 60 * 1000 + 1);
+    const { IdleExpiryScheduler } = await import('../../apps/thread-ownership/src/threads/idle-expiry.scheduler.js');
+    const scheduler = suite.apps[0]!.get(IdleExpiryScheduler);
+    await scheduler.sweep();
+    expect(await ownerRow(psid)).toBe(PAGE_INBOX_APP_ID); // not given up on: Meta did not refuse, it was away
+    suite.graph.clearFaults();
+    await scheduler.sweep();
+    expect(await ownerRow(psid)).toBeNull();
+    const takes = suite.graph.calls((c) => c.edge === 'take_thread_control' && (c.body as { recipient?: { id?: string } }).recipient?.id === psid);
+    expect(takes.at(-1)?.injected).toBe(false); // the last one reached Meta
   });
 
   it('delivers a message stored before a release to the owner it was stored under, and it claims nothing', async () => {

@@ -1,4 +1,4 @@
-import { PAGE_INBOX_APP_ID, type MessagingWindow } from '@app/contracts';
+import { METADATA_MAX_LENGTH, PAGE_INBOX_APP_ID, type MessagingWindow } from '@app/contracts';
 import { appLabel } from '../html/apps.js';
 import { formatAgo, formatDuration, formatTime } from '../html/format.js';
 import { html, segment, type SafeHtml } from '../html/html.js';
@@ -109,7 +109,7 @@ export function threadPage(d: ThreadDetail, now: Date): SafeHtml {
 <section class="card">
   <h1>Conversation with user ${psid} <span class="muted">on ${d.page?.name ?? 'Page'} (${pageId})</span></h1>
   <div class="action-bar" data-page-id="${pageId}" data-psid="${psid}">
-    <input id="action-note" type="text" maxlength="1000" placeholder="Note for the bots and the audit log (handover metadata)">
+    <input id="action-note" type="text" maxlength="${METADATA_MAX_LENGTH}" placeholder="Note for the bots and the audit log (handover metadata)">
     <button type="button" class="primary" data-action="take" data-page-id="${pageId}" data-psid="${psid}">Take for the Page Inbox</button>
     <span class="pass">
       <select id="pass-target" aria-label="Pass to">

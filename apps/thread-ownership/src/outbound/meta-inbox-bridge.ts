@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PAGE_INBOX_APP_ID } from '@app/contracts';
+import { ErrorCode, PAGE_INBOX_APP_ID } from '@app/contracts';
 import { GraphClient } from '@app/graph-api';
-import { counter } from '@app/platform';
+import { counter, DomainError } from '@app/platform';
 import type { PageView } from '../pages/pages.service.js';
 import { PagesService } from '../pages/pages.service.js';
 import { isInvalidToken, toDomainError } from './graph-errors.js';
@@ -29,14 +29,18 @@ export class MetaInboxBridge {
   /**
    * The same for a change the suite decided on its own (an idle timeout, a default app claiming
    * an idle thread, an unhealthy bot, an app removed): there is no caller to refuse, and failing
-   * would leave the event that caused it unroutable, retried forever, with every later event of
-   * that user held behind it. So a refusal is logged and counted, and the suite keeps its decision;
-   * Meta's own state catches up with the next handover (or its 24 h expiry).
+   * on Meta's refusal (or a dead Page token) would leave the event that caused it unroutable,
+   * retried forever, with every later event of that user held behind it. So a refusal is logged
+   * and counted, and the suite keeps its decision; Meta's own state catches up with the next
+   * handover (or its 24 h expiry). An outage (Meta unreachable, 5xx, rate limited) still fails
+   * the change, which is then retried as before: the move to the inbox is made once Meta is back,
+   * rather than never shown to the agents.
    */
   async onOwnerChangeBestEffort(view: PageView, psid: string, from: string | null, to: string | null, action: string, metadata?: string): Promise<void> {
     try {
       await this.onOwnerChange(view, psid, from, to, metadata);
     } catch (error) {
+      if (!(error instanceof DomainError) || error.code === ErrorCode.GraphUnavailable) throw error;
       unmirrored.inc({ action });
       this.logger.warn({ pageId: view.page.id, psid, action, from, to, err: error }, 'Meta refused to mirror an owner change the suite made; the suite keeps it');
     }

@@ -79,7 +79,8 @@ export class OutboundService {
     } catch (error) {
       if (taken.result) await this.recordInDoubt(req, taken.result);
       sends.inc({ outcome: error instanceof DomainError ? error.code : 'error' });
-      if (isMetaNotOwnerRefusal(error)) await this.adoptInboxOwnership(view, req.psid);
+      // In the background: the bot gets Meta's refusal now, not after another Graph call.
+      if (isMetaNotOwnerRefusal(error)) void this.adoptInboxOwnership(view, req.psid);
       throw error;
     }
   }
@@ -90,14 +91,18 @@ export class OutboundService {
    * a webhook reaching us. §2.10: ask Meta (`GET thread_owner`); if the Page Inbox holds it, the
    * thread moves to the inbox here too (the bot is told, like for Meta's own take), so bots stop
    * talking over the human. Another owner the suite cannot name is left alone. Best effort: the
-   * bot gets Meta's refusal either way.
+   * bot gets Meta's refusal either way. Only if the thread did not change hands here meanwhile
+   * (the human may have handed it back between Meta's answer and the lock).
    */
   private async adoptInboxOwnership(view: PageView, psid: string): Promise<void> {
     try {
+      const before = await this.threads.findThread(view.page.id, psid);
+      if (!before || before.ownerAppId === PAGE_INBOX_APP_ID) return;
       const metaOwner = await this.graph.threadOwner(view.page.id, this.pages.accessToken(view), psid);
       if (metaOwner !== PAGE_INBOX_APP_ID) return;
       const outboxIds = await this.threads.inThreadTransaction(view.page.id, psid, async (tx) => {
-        if (tx.isNew || tx.thread.ownerAppId === PAGE_INBOX_APP_ID) return [];
+        const unchanged = tx.thread.ownerAppId === before.ownerAppId && tx.thread.ownerSinceSeq === before.ownerSinceSeq;
+        if (tx.isNew || !unchanged) return [];
         return this.ownership.changeOwner(tx, view, { action: 'external', actorAppId: PAGE_INBOX_APP_ID, toAppId: PAGE_INBOX_APP_ID, notice: 'take_thread_control' });
       });
       await this.outbox.publishNow(outboxIds);

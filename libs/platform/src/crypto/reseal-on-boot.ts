@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { resealAll, type SealedStore } from './reseal.js';
+import { resealAll, type ResealOutcome, type SealedStore } from './reseal.js';
 import type { TokenCipher } from './token-cipher.js';
+
+const MAX_PASSES = 5;
 
 /**
  * After a key rotation (`TOKEN_ENCRYPTION_PREVIOUS_KEYS` set), re-seals one table's stored values
@@ -19,7 +22,7 @@ export class ResealOnBoot implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly store: SealedStore,
     /** What the table holds, for the log: "Page access tokens". */
     private readonly what: string,
-    private readonly options: { batchSize?: number } = {},
+    private readonly options: { batchSize?: number; retryDelayMs?: number } = {},
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,17 +44,37 @@ export class ResealOnBoot implements OnApplicationBootstrap, BeforeApplicationSh
     return this.running ?? Promise.resolve();
   }
 
+  /**
+   * Passes over the table until one finds nothing left to re-seal: a pass that did re-seal goes
+   * again, for values written meanwhile under an old key (a replica not restarted yet). A failed
+   * pass (a deadlock with a send, the database away for a moment) is tried again after a pause.
+   */
   private async run(): Promise<void> {
-    try {
-      const outcome = await resealAll(this.cipher, this.store, { batchSize: this.options.batchSize, signal: this.stop.signal });
-      if (this.stop.signal.aborted) return this.logger.log({ ...outcome, keyId: this.cipher.keyId }, `re-sealing ${this.what} stopped by the shutdown; the next start goes on`);
+    const keyId = this.cipher.keyId;
+    let resealed = 0;
+    for (let pass = 1; pass <= MAX_PASSES; pass++) {
+      const outcome = await this.pass(pass);
+      if (this.stop.signal.aborted) return this.logger.log({ resealed, keyId }, `re-sealing ${this.what} stopped by the shutdown; the next start goes on`);
+      if (outcome === undefined) continue;
+      resealed += outcome.resealed;
+      if (outcome.resealed > 0 && pass < MAX_PASSES) continue;
       if (outcome.unreadable > 0) {
-        this.logger.error({ ...outcome, keyId: this.cipher.keyId }, `${outcome.unreadable} ${this.what} are sealed with a key this installation does not have; they were left as they are`);
-      } else {
-        this.logger.log({ ...outcome, keyId: this.cipher.keyId }, `every stored value of ${this.what} is sealed with the current key`);
+        return this.logger.error({ resealed, unreadable: outcome.unreadable, keyId }, `${outcome.unreadable} ${this.what} are sealed with a key this installation does not have; they were left as they are`);
       }
+      if (outcome.resealed > 0) return this.logger.warn({ resealed, keyId }, `${this.what} under old keys kept appearing; the next start goes on (is every replica on the new key?)`);
+      return this.logger.log({ resealed, keyId }, `every stored value of ${this.what} is sealed with the current key`);
+    }
+    this.logger.error({ resealed, keyId }, `re-sealing ${this.what} failed ${MAX_PASSES} times; the next start tries again (the previous keys still open them)`);
+  }
+
+  /** One pass; undefined when it failed (logged) and the pause before the next one is over. */
+  private async pass(pass: number): Promise<ResealOutcome | undefined> {
+    try {
+      return await resealAll(this.cipher, this.store, { batchSize: this.options.batchSize, signal: this.stop.signal });
     } catch (error) {
-      this.logger.error({ err: error, keyId: this.cipher.keyId }, `re-sealing ${this.what} failed; the next start tries again (the previous keys still open them)`);
+      this.logger.warn({ err: error, pass }, `re-sealing ${this.what} failed; trying again shortly`);
+      await sleep(this.options.retryDelayMs ?? 5000, undefined, { signal: this.stop.signal }).catch(() => undefined);
+      return undefined;
     }
   }
 }

@@ -15,7 +15,7 @@ interface CipherKey {
  * Format: `v2.<keyId>.<iv>.<tag>.<ciphertext>` (base64url). The key id names the key that sealed
  * the value, so the key can be rotated: `TOKEN_ENCRYPTION_KEY` seals, the keys in
  * `TOKEN_ENCRYPTION_PREVIOUS_KEYS` only open what was sealed before the rotation (and the
- * services re-seal what they store, see `resealInBatches`). Values of the first format,
+ * services re-seal what they store, see `resealAll`). Values of the first format,
  * `v1.<iv>.<tag>.<ciphertext>`, carry no key id: every known key is tried (GCM's tag tells the
  * right one).
  */
