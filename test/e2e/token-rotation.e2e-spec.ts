@@ -161,6 +161,8 @@ describe('thread-ownership Page tokens after a key rotation', () => {
   let pages: import('../../apps/thread-ownership/src/pages/pages.repository.js').PagesRepository;
   let job: ResealOnBoot;
   const rotated = new TokenCipher(NEW_KEY, [OLD_KEY]);
+  /** The Pages every replica was told to forget (PagesService.invalidate broadcasts it). */
+  const invalidated: string[] = [];
 
   beforeAll(async () => {
     const { threadOwnershipDataSourceOptions } = await import('../../apps/thread-ownership/src/data-source.js');
@@ -171,7 +173,8 @@ describe('thread-ownership Page tokens after a key rotation', () => {
     await dataSource.query('CREATE SCHEMA IF NOT EXISTS thread_ownership');
     await dataSource.runMigrations();
     pages = new PagesRepository(dataSource);
-    job = new PageTokensReseal(rotated, pages);
+    const registry = { invalidate: async (pageId: string) => void invalidated.push(pageId) } as unknown as import('../../apps/thread-ownership/src/pages/pages.service.js').PagesService;
+    job = new PageTokensReseal(rotated, pages, registry);
   });
 
   afterAll(async () => {
@@ -181,14 +184,15 @@ describe('thread-ownership Page tokens after a key rotation', () => {
   const install = (id: string, sealed: string) => pages.upsertToken({ id, name: null, accessTokenSealed: sealed, checkedAt: new Date() }, []);
   const sealedOf = async (id: string) => (await pages.findPage(id))?.accessTokenSealed as string;
 
-  it('re-seals every Page token of an old key (in batches), keeps the token and the Page\u2019s registration time', async () => {
+  it('re-seals every Page token of an old key at boot, keeps the token and the Page\u2019s registration time', async () => {
     const ids = Array.from({ length: 5 }, (_, i) => String(3000 + i));
     for (const id of ids) await install(id, Number(id) % 2 ? sealV1(OLD_KEY, `page-token-${id}`) : oldCipher.seal(`page-token-${id}`));
     await install('3100', rotated.seal('page-token-3100'));
     const untouched = await sealedOf('3100');
     const updatedBefore = (await pages.findPage('3000'))?.updatedAt;
-    const { resealAll } = await import('@app/platform');
-    expect(await resealAll(rotated, pages, { batchSize: 2 })).toEqual({ resealed: 5, unreadable: 0 });
+    job.onApplicationBootstrap(); // what a boot with TOKEN_ENCRYPTION_PREVIOUS_KEYS set does
+    await job.done;
+    expect([...invalidated].sort()).toEqual(ids); // the cached copies of the re-sealed Pages are forgotten
     for (const id of ids) {
       const sealed = await sealedOf(id);
       expect(rotated.isCurrent(sealed)).toBe(true);
@@ -197,9 +201,19 @@ describe('thread-ownership Page tokens after a key rotation', () => {
     expect(await sealedOf('3100')).toBe(untouched);
     expect((await pages.findPage('3000'))?.updatedAt).toEqual(updatedBefore);
     const after = await Promise.all([...ids, '3100'].map(sealedOf));
-    job.onApplicationBootstrap(); // what a boot with the previous keys still set does: nothing left to do
-    await job.done;
+    const { resealAll } = await import('@app/platform');
+    expect(await resealAll(rotated, pages, { batchSize: 2 })).toEqual({ resealed: 0, unreadable: 0 }); // nothing left to do
     expect(await Promise.all([...ids, '3100'].map(sealedOf))).toEqual(after);
+  });
+
+  it('pages through a table by key, batch after batch, and counts what no key opens', async () => {
+    const ids = ['3300', '3301', '3302', '3303', '3304'];
+    for (const id of ids) await install(id, oldCipher.seal(`page-token-${id}`));
+    await install('3305', new TokenCipher(LOST_KEY).seal('page-token-lost'));
+    const { resealAll } = await import('@app/platform');
+    expect(await resealAll(rotated, pages, { batchSize: 2 })).toEqual({ resealed: 5, unreadable: 1 });
+    for (const id of ids) expect(newCipher.open(await sealedOf(id))).toBe(`page-token-${id}`);
+    await pages.replaceSealed([{ id: '3305', from: await sealedOf('3305'), sealed: rotated.seal('x'), fingerprint: '' }]); // out of the way of later tests
   });
 
   it('does not overwrite a token that changed after it was read', async () => {
