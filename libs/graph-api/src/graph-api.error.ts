@@ -12,9 +12,17 @@ export class GraphApiError extends Error {
     this.name = 'GraphApiError';
   }
 
-  /** Network failure or timeout: nothing came back from Meta. */
-  static unreachable(cause: string): GraphApiError {
-    return new GraphApiError(0, 0, undefined, true, undefined, `Graph API unreachable: ${cause}`);
+  /**
+   * Set when nothing came back but the request may have reached Meta (a timeout, a connection
+   * lost after sending): a message may have gone out (§5.6, "check echo before resend").
+   */
+  ambiguous = false;
+
+  /** Network failure or timeout: nothing came back from Meta. `ambiguous`: it may have got the request. */
+  static unreachable(cause: string, ambiguous = false): GraphApiError {
+    const error = new GraphApiError(0, 0, undefined, true, undefined, `Graph API unreachable: ${cause}`);
+    error.ambiguous = ambiguous;
+    return error;
   }
 
   /** 190: the token is invalid, expired or revoked; only a new install (Facebook Login) helps (§6.3). */
@@ -23,7 +31,7 @@ export class GraphApiError extends Error {
   }
 
   get details(): Record<string, unknown> {
-    return { code: this.code, error_subcode: this.subcode, is_transient: this.isTransient, fbtrace_id: this.fbtraceId, status: this.status };
+    return { code: this.code, error_subcode: this.subcode, is_transient: this.isTransient, fbtrace_id: this.fbtraceId, status: this.status, ...(this.ambiguous ? { ambiguous: true } : {}) };
   }
 }
 

@@ -107,8 +107,21 @@ describe('GraphClient against the Graph emulator', () => {
     const port = await freePort();
     const sut = new GraphClient({ baseUrl: `http://127.0.0.1:${port}`, version: 'v23.0', appSecret: SECRET, maxAttempts: 3, sleep: async (ms) => void sleeps.push(ms) });
     const error = await sut.sendMessage(PAGE, TOKEN, TEXT).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 0, isTransient: true });
+    expect(error).toMatchObject({ status: 0, isTransient: true, ambiguous: false }); // refused: nothing was sent, so a retry is safe
     expect(sleeps).toHaveLength(2);
+  });
+
+  it('does not resend a message after a timeout (it may have been delivered), but retries a read', async () => {
+    graph.setLatency(400);
+    const sut = client({ maxAttempts: 3, timeoutMs: 150 });
+    const error = (await send(sut).catch((e: unknown) => e)) as GraphApiError;
+    expect(error).toMatchObject({ status: 0, ambiguous: true });
+    expect(error.details).toMatchObject({ status: 0, ambiguous: true });
+    expect(sleeps).toEqual([]);
+    await expect(sut.threadOwner(PAGE, TOKEN, '77')).rejects.toMatchObject({ status: 0 });
+    expect(sleeps).toHaveLength(2); // the GET was tried three times
+    await new Promise((resolve) => setTimeout(resolve, 500)); // let the emulator finish what it was still answering
+    expect(graph.calls({ edge: 'messages' })).toHaveLength(1);
   });
 
   it('GETs with query parameters and POSTs forms, each with its appsecret_proof', async () => {

@@ -44,7 +44,7 @@ export class GraphClient {
   }
 
   sendMessage(pageId: string, accessToken: string, body: Record<string, unknown>): Promise<SendResult> {
-    const request: GraphRequest = { method: 'POST', path: `${pageId}/messages`, accessToken, json: body, pageId };
+    const request: GraphRequest = { method: 'POST', path: `${pageId}/messages`, accessToken, json: body, pageId, notIdempotent: true };
     return this.request(request, () => this.limiter.acquire(pageId, sendClassOf(body))).then((json) => sendResultSchema.parse(json));
   }
 
@@ -82,6 +82,7 @@ export class GraphClient {
       } catch (error) {
         if (!(error instanceof GraphApiError) || error instanceof PageThrottledError) throw error;
         if (!isRetryable(error) || attempt >= attempts) throw error;
+        if (request.notIdempotent && error.ambiguous) throw error; // §5.6: may have been delivered; no blind resend
         const backoff = { baseDelayMs: this.config.baseDelayMs ?? 200, maxDelayMs: this.config.maxDelayMs ?? 10_000 };
         await this.sleep(backoffDelayMs(attempt, backoff, this.config.random));
       }

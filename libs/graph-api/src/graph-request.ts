@@ -18,7 +18,15 @@ export interface GraphRequest {
   form?: GraphParams;
   /** The Page the call is about: its rate-limit headers are applied to this Page. */
   pageId?: string;
+  /**
+   * Repeating it could act twice (a Send API message): a failure that may have reached Meta
+   * (`GraphApiError.ambiguous`) is then never retried by the client.
+   */
+  notIdempotent?: boolean;
 }
+
+/** Failures that certainly happened before the request left: nothing reached Meta. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export interface GraphHttpConfig {
   baseUrl: string;
@@ -80,7 +88,8 @@ export async function performGraphRequest(
     });
     text = await response.text();
   } catch (error) {
-    throw GraphApiError.unreachable((error as Error).name);
+    const code = ((error as { cause?: { code?: unknown } }).cause?.code as string | undefined) ?? '';
+    throw GraphApiError.unreachable(code || (error as Error).name, !NEVER_SENT.has(code));
   }
   observe?.(response.headers);
   const json = parseJson(text);

@@ -40,7 +40,8 @@ export function toDomainError(error: unknown): unknown {
     return new DomainError(ErrorCode.GraphUnavailable, "Messenger's automated Q&A flow holds this chat; retry later", error.details);
   }
   if (error.status === 0 || error.status >= 500) {
-    return new DomainError(ErrorCode.GraphUnavailable, 'the Graph API is unavailable', error.details);
+    const message = error.ambiguous ? 'no answer from the Graph API; the message may have gone out (details.ambiguous)' : 'the Graph API is unavailable';
+    return new DomainError(ErrorCode.GraphUnavailable, message, error.details);
   }
   return new DomainError(ErrorCode.GraphError, `Graph API error ${error.code}${error.subcode ? `/${error.subcode}` : ''}`, error.details);
 }

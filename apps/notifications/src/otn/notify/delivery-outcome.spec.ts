@@ -43,8 +43,9 @@ describe('delivery failure classification', () => {
   });
 
   it('knows which failures may hide a delivered message', () => {
-    expect(isAmbiguousFailure(ErrorCode.Timeout)).toBe(true);
-    expect(isAmbiguousFailure(ErrorCode.GraphUnavailable)).toBe(false);
+    expect(isAmbiguousFailure({ code: ErrorCode.Timeout })).toBe(true);
+    expect(isAmbiguousFailure({ code: ErrorCode.GraphUnavailable })).toBe(false);
+    expect(isAmbiguousFailure({ code: ErrorCode.GraphUnavailable, details: { status: 0, ambiguous: true } })).toBe(true); // Meta did not answer thread-ownership
     expect(isAmbiguousFailure(undefined)).toBe(false);
   });
 });

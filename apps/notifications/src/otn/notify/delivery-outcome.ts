@@ -45,7 +45,9 @@ function isRetryableGraphError(details: Record<string, unknown>): boolean {
   return !(code === 613 && NON_RETRYABLE_613_SUBCODES.has(Number(details.error_subcode)));
 }
 
-export const isAmbiguousFailure = (code: string | undefined): boolean => code !== undefined && AMBIGUOUS_CODES.has(code);
+/** The send may have gone out: no answer from thread-ownership, or none from Meta to it (`details.ambiguous`). */
+export const isAmbiguousFailure = (error: Pick<DomainError, 'code' | 'details'> | undefined): boolean =>
+  error !== undefined && (AMBIGUOUS_CODES.has(error.code) || error.details?.ambiguous === true);
 
 /** A final refusal, told apart when an earlier attempt may have gone out: the bot decides what that means. */
 export function flaggedIfAmbiguous(error: DomainError, sendId: string, ambiguous: boolean | undefined): DomainError {

@@ -93,7 +93,7 @@ export class SendAttempts {
   }
 
   toRecord(send: PendingSend, error: DomainError): RecordedError {
-    const ambiguous = (send.lastError?.ambiguous ?? false) || isAmbiguousFailure(error.code);
+    const ambiguous = (send.lastError?.ambiguous ?? false) || isAmbiguousFailure(error);
     return { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), ambiguous };
   }
 }

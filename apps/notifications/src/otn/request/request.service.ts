@@ -60,7 +60,7 @@ export class RequestService {
       const typed = asDomainError(error);
       // After a timeout the ask may have reached the user, and Meta's "already asked about this
       // topic" (613/1893016) says an ask did: both keep counting for the throttle.
-      if (!isAmbiguousFailure(typed.code) && !isDuplicateOptInRefusal(typed.details)) await this.requests.markFailed(requestId);
+      if (!isAmbiguousFailure(typed) && !isDuplicateOptInRefusal(typed.details)) await this.requests.markFailed(requestId);
       throw typed;
     });
     await this.requests.markSent(requestId, sent.message_id);
