@@ -116,17 +116,21 @@ export class OwnershipService {
 
   /**
    * Ownership lapses after the idle timeout; the previous owner is told. Returns how many lapsed.
-   * A thread that fails is logged and left for the next sweep; the others still lapse.
+   * A thread that fails is left for the next sweep and the others still lapse; one warning per
+   * sweep says how many failed (a database outage would otherwise log every thread).
    */
   async expireIdle(): Promise<number> {
     let expired = 0;
+    const failed: Array<{ pageId: string; psid: string; error: unknown }> = [];
     for (const stale of await this.threads.findExpired(this.clock.now(), 200)) {
       try {
         if (await this.expireOne(stale.pageId, stale.psid)) expired += 1;
       } catch (error) {
-        this.logger.warn({ pageId: stale.pageId, psid: stale.psid, err: error }, 'idle expiry of a thread failed; the next sweep tries again');
+        failed.push({ pageId: stale.pageId, psid: stale.psid, error });
       }
     }
+    const [first] = failed;
+    if (first) this.logger.warn({ failed: failed.length, pageId: first.pageId, psid: first.psid, err: first.error }, 'idle expiry failed for some threads; the next sweep tries them again');
     return expired;
   }
 
