@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Bot, type BotEventDelivered } from '@app/bot-sdk';
+import { Bot, ErrorCode, RpcError, type BotEventDelivered } from '@app/bot-sdk';
 import { botConsumerName, botEventSubject, streamName } from '@app/contracts';
 import { ensureStreams } from '@app/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +170,27 @@ describe('bot SDK', () => {
     const started = Date.now();
     await expect(lonely.start()).rejects.toThrow(/bot-lonely .* does not exist: is the suite running, and app lonely registered on a Page/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+  });
+
+  it('acks an event whose handler got a final refusal from the suite (another delivery would get the same answer)', async () => {
+    const reports: unknown[] = [];
+    const sub = nc.subscribe(`${prefix}.health.refused`, { callback: (_e, m) => void reports.push(m.json()) });
+    const bot = await connectBot('refused', { maxDeliver: 3 });
+    let calls = 0;
+    bot.onMessaging(async () => {
+      calls += 1;
+      throw new RpcError(ErrorCode.UserUnavailable, 'Meta: this person cannot receive messages from the Page right now', { code: 551 });
+    });
+    await bot.start();
+    await publish('refused', '8200');
+    await waitFor(() => (calls >= 1 ? true : undefined), 'the handler');
+    await sleep(1200); // a nak'ed event would be back by now (200 ms, then 400 ms)
+    expect(calls).toBe(1);
+    const info = await jsm.consumers.info(stream, botConsumerName('refused'));
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
+    expect(reports).toEqual([]); // not a failure of the bot: nothing reported
+    sub.unsubscribe();
   });
 
   it('reports why an event failed on <p>.health.<appId> before giving it back', async () => {

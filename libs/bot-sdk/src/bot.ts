@@ -16,6 +16,7 @@ import { checkRegistration, type RegistrationCheck } from './registration-check.
 import { replyKey } from './reply-key.js';
 import { signal } from './signal.js';
 import { SuiteClient } from './suite-client.js';
+import { isFinalRefusal } from './final-refusal.js';
 
 type HandlerSlot = BotChannel | 'optin';
 
@@ -197,6 +198,12 @@ export class Bot {
       }
       message.ack();
     } catch (error) {
+      if (isFinalRefusal(error)) {
+        // Another delivery would get the same answer: the event is done, the reason is logged.
+        this.options.logger.warn('the suite refused what the handler asked, for good; the event is acked, not redelivered', { key: event.idempotencyKey, code: error.code, error: String(error) });
+        message.ack();
+        return;
+      }
       const attempt = message.info.deliveryCount;
       this.options.logger.warn('handler failed; the event will be redelivered', { key: event.idempotencyKey, attempt, error: String(error) });
       this.report(message, 'nak', String(error), event.idempotencyKey);
