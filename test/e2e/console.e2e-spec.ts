@@ -104,12 +104,38 @@ describe('operator console', () => {
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const home = () => fetch(`${url}/`, { redirect: 'manual', headers: { accept: 'text/html', cookie } });
     expect((await home()).status).toBe(200);
-    const logout = await fetch(`${url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    // As the page's "Log out" button posts it: an HTML form, application/x-www-form-urlencoded, empty.
+    const logout = await fetch(`${url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams() });
     expect(logout.status).toBe(303);
+    expect(logout.headers.get('location')).toBe('/login');
     expect(logout.headers.get('set-cookie')).toMatch(/Max-Age=0/);
     expect((await home()).status).toBe(303); // to /login
     const action = await fetch(`${url}/actions/threads/${PAGE_ID}/1/take`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
     expect(action.status).toBe(401);
+  });
+
+  it('explains an action that would change nothing instead of passing a bot to itself', async () => {
+    const url = suite.consoleUrl!;
+    const login = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', headers: { 'x-forwarded-for': '192.0.2.77' }, body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const act = async (psid: string, action: string, body: Record<string, unknown> = {}) => {
+      const response = await fetch(`${url}/actions/threads/${PAGE_ID}/${psid}/${action}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, text: await response.text() };
+    };
+    const psid = '3000077';
+    await suite.user.sendText(psid, 'hello there');
+    await sales.waitFor('messaging', (e) => e.psid === psid && textOf(e) === 'hello there', 'the message');
+    expect((await act(psid, 'take')).status).toBe(200);
+    const again = await act(psid, 'take');
+    expect(again.status).toBe(403);
+    expect(again.text).toContain('already owns this conversation');
+    expect((await act(psid, 'release')).status).toBe(200);
+    const toDefault = await act(psid, 'pass', { targetAppId: 'sales' });
+    expect(toDefault.status).toBe(403);
+    expect(toDefault.text).toContain("idle and sales is the Page's default app");
+    expect((await act(psid, 'pass', { targetAppId: 'support' })).status).toBe(200);
+    const toOwner = await act(psid, 'pass', { targetAppId: 'support' });
+    expect(toOwner.text).toContain('support already owns this conversation');
   });
 
   it('counts wrong passwords per client behind a trusted proxy: one client cannot lock the others out', async () => {

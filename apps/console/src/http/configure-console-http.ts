@@ -2,6 +2,8 @@ import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 const FORM_LIMIT_BYTES = 16 * 1024;
+/** The routes a plain HTML form posts to. */
+const FORM_ROUTES = new Set(['/login', '/logout']);
 
 /** Strict: no inline script, nothing from other origins, never framed. */
 const CONTENT_SECURITY_POLICY = [
@@ -17,10 +19,12 @@ const CONTENT_SECURITY_POLICY = [
 
 /** Fastify setup the console needs before it listens (main.ts and the tests both use it). */
 export function configureConsoleHttp(app: NestFastifyApplication): void {
-  // The login form posts application/x-www-form-urlencoded (works without the script). Nothing
-  // else takes a form: the operator actions are JSON only, which a cross-site form cannot send.
+  // The login and logout forms post application/x-www-form-urlencoded (they work without the
+  // script). Nothing else takes a form: the operator actions are JSON only, which a cross-site
+  // form cannot send. (Logging out needs no protection of that kind: the session cookie is
+  // SameSite, and the worst a forged logout does is ask for the password again.)
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: FORM_LIMIT_BYTES }, (request, body, done) => {
-    if (request.url.split('?')[0] !== '/login') return done(new UnsupportedMediaTypeException('this route takes application/json'), undefined);
+    if (!FORM_ROUTES.has(request.url.split('?')[0] ?? '')) return done(new UnsupportedMediaTypeException('this route takes application/json'), undefined);
     done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
   });
   app

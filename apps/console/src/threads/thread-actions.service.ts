@@ -32,6 +32,8 @@ export class ThreadActionsService {
   async act(a: OperatorAction): Promise<void> {
     const metadata = a.note?.trim() || defaultNote(a);
     if (a.action === 'take') {
+      const state = await this.threadOwnership.getThread(a.pageId, a.psid);
+      if (state?.ownerAppId === PAGE_INBOX_APP_ID) throw new DomainError(ErrorCode.NotAllowed, 'the Page Inbox (human agents) already owns this conversation');
       await this.threadOwnership.act(a.pageId, a.psid, 'take', { appId: PAGE_INBOX_APP_ID, metadata });
     } else {
       const state = await this.threadOwnership.getThread(a.pageId, a.psid);
@@ -41,7 +43,12 @@ export class ThreadActionsService {
         await this.threadOwnership.act(a.pageId, a.psid, 'release', { appId: state.ownerAppId, metadata });
       } else {
         if (!a.targetAppId) throw new DomainError(ErrorCode.InvalidPayload, 'choose the app to pass the thread to');
+        if (a.targetAppId === state.ownerAppId) throw new DomainError(ErrorCode.NotAllowed, `${a.targetAppId} already owns this conversation`);
+        // An idle thread is passed on behalf of the default app (it acts for idle threads, as at Meta).
         const actor = state.ownerAppId ?? (await this.threadOwnership.getPage(a.pageId)).defaultOwnerAppId ?? PAGE_INBOX_APP_ID;
+        if (actor === a.targetAppId) {
+          throw new DomainError(ErrorCode.NotAllowed, `the conversation is idle and ${a.targetAppId} is the Page's default app: it gets the conversation with the user's next message`);
+        }
         await this.threadOwnership.act(a.pageId, a.psid, 'pass', { appId: actor, targetAppId: a.targetAppId, metadata });
       }
     }

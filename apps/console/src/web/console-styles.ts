@@ -52,8 +52,8 @@ tr:last-child td { border-bottom:none; }
 .entry .meta { font-size:12px; color:var(--muted); } .entry .text { white-space:pre-wrap; word-break:break-word; }
 .tag { font-weight:700; text-transform:uppercase; font-size:11px; letter-spacing:.04em; }
 .tag.in { color:var(--blue); } .tag.out { color:var(--green); } .tag.handover { color:var(--purple); } .tag.notification { color:var(--amber); }
-.metadata { font-size:12px; margin-top:2px; } code { background:#f0f2f5; padding:0 4px; border-radius:4px; }
-.audit td { font-size:12px; }
+.metadata { font-size:12px; margin-top:2px; overflow-wrap:anywhere; } code { background:#f0f2f5; padding:0 4px; border-radius:4px; }
+.audit td { font-size:12px; overflow-wrap:anywhere; }
 .flash { position:fixed; right:24px; bottom:24px; max-width:420px; padding:10px 16px; border-radius:8px; background:#1c1e21; color:#fff; box-shadow:0 4px 16px rgba(0,0,0,.2); z-index:5; }
 .flash[data-kind=error] { background:var(--red); }
 .login { max-width:380px; margin:64px auto; }
