@@ -114,6 +114,20 @@ describe('operator console', () => {
     expect(action.status).toBe(401);
   });
 
+  it('sends the operator back to the page they asked for after logging in, and only to a page of the console', async () => {
+    const url = suite.consoleUrl!;
+    const wanted = `/pages/${PAGE_ID}/threads/3000001`;
+    const asked = await fetch(`${url}${wanted}`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(asked.status).toBe(303);
+    const loginPath = asked.headers.get('location')!;
+    expect(loginPath).toBe(`/login?next=${encodeURIComponent(wanted)}`);
+    expect(await (await fetch(`${url}${loginPath}`)).text()).toContain(`action="/login?next=${encodeURIComponent(wanted)}"`);
+    const login = (next: string) =>
+      fetch(`${url}/login?next=${encodeURIComponent(next)}`, { method: 'POST', redirect: 'manual', headers: { 'x-forwarded-for': '192.0.2.78' }, body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });
+    expect((await login(wanted)).headers.get('location')).toBe(wanted);
+    expect((await login('//evil.example/phish')).headers.get('location')).toBe('/');
+  });
+
   it('explains an action that would change nothing instead of passing a bot to itself', async () => {
     const url = suite.consoleUrl!;
     const login = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', headers: { 'x-forwarded-for': '192.0.2.77' }, body: new URLSearchParams({ password: CONSOLE_PASSWORD }) });

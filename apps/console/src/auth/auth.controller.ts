@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginThrottle } from './login-throttle.js';
 import { loginPage } from './login-view.js';
+import { safeNextPath } from './session.guard.js';
 import { SessionsService } from './sessions.service.js';
 
 /** The login form (public) and logout. Everything else needs the session this sets. */
@@ -13,26 +14,27 @@ export class AuthController {
 
   @Get('login')
   @Header('content-type', 'text/html; charset=utf-8')
-  form(): string {
-    return loginPage();
+  form(@Query('next') next?: string): string {
+    return loginPage(undefined, safeNextPath(next));
   }
 
   @Post('login')
   @HttpCode(200)
-  login(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown> | undefined): void {
+  login(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown> | undefined, @Query('next') nextParam?: string): void {
     const address = request.ip;
+    const next = safeNextPath(nextParam);
     const password = typeof body?.password === 'string' ? body.password : '';
     if (this.throttle.isBlocked(address)) {
-      void reply.status(429).type('text/html; charset=utf-8').send(loginPage('Too many wrong passwords. Wait a few minutes and try again.'));
+      void reply.status(429).type('text/html; charset=utf-8').send(loginPage('Too many wrong passwords. Wait a few minutes and try again.', next));
       return;
     }
     if (!this.sessions.checkPassword(password)) {
       this.throttle.recordFailure(address);
-      void reply.status(401).type('text/html; charset=utf-8').send(loginPage('Wrong password.'));
+      void reply.status(401).type('text/html; charset=utf-8').send(loginPage('Wrong password.', next));
       return;
     }
     this.throttle.recordSuccess(address);
-    void reply.header('set-cookie', this.sessions.loginCookie(request)).redirect('/', 303);
+    void reply.header('set-cookie', this.sessions.loginCookie(request)).redirect(next, 303);
   }
 
   @Post('logout')

@@ -27,7 +27,23 @@ export class LoginRequiredFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html') && !request.headers['x-console-fragment'];
-    if (wantsPage) void reply.redirect('/login', 303);
+    if (wantsPage) void reply.redirect(loginUrl(request.url), 303);
     else void reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'log in first' } });
   }
+}
+
+/** The login page, coming back to `path` (the page asked for) once logged in. */
+function loginUrl(path: string): string {
+  return path === '/' ? '/login' : `/login?next=${encodeURIComponent(path)}`;
+}
+
+/**
+ * Where a login may send the operator back to: a path of this console only. Anything else (an
+ * absolute URL, `//host`, `/\host`, control characters) would make the login page an open
+ * redirect, so it becomes `/`.
+ */
+export function safeNextPath(next: unknown): string {
+  if (typeof next !== 'string' || next.length > 500 || !next.startsWith('/')) return '/';
+  if (next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\\]/.test(next)) return '/';
+  return next;
 }
