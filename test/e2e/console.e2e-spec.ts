@@ -77,10 +77,13 @@ describe('operator console', () => {
     // Actions take JSON only, even with a valid session: a cross-site HTML form cannot post them.
     const form = await fetch(`${url}/actions/threads/${PAGE_ID}/1/take`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ targetAppId: 'sales' }) });
     expect(form.status).toBe(415);
-    // An error on an HTML route is a JSON error with its own status, not a 500.
+    // A mistyped conversation link: a page of the console with the reason and its own status, not a 500 or the API's JSON.
     const badPage = await fetch(`${url}/pages/abc/threads/1`, { headers: { cookie, accept: 'text/html' } });
     expect(badPage.status).toBe(400);
-    expect(await badPage.json()).toMatchObject({ error: { code: 'INVALID_PAYLOAD' } });
+    expect(badPage.headers.get('content-type')).toMatch(/^text\/html/);
+    const shown = await badPage.text();
+    expect(shown, shown).toMatch(/This page cannot be shown/);
+    expect(shown).toMatch(/role="alert">[^<]+</);
     const events = await fetch(`${url}/events`, { headers: { cookie } });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const first = await events.body!.getReader().read();

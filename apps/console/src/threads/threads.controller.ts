@@ -7,6 +7,7 @@ import { html } from '../html/html.js';
 import { page } from '../html/layout.js';
 import { threadLive, threadPage, threadRow } from './thread-views.js';
 import { ThreadsQueryService } from './threads-query.service.js';
+import { PageErrorFilter } from '../html/page-error.filter.js';
 
 const pageIdPipe = new ZodPayloadPipe(pageIdSchema);
 const psidPipe = new ZodPayloadPipe(psidSchema);
@@ -20,6 +21,7 @@ export class ThreadsController {
 
   @Get('pages/:pageId/threads/:psid')
   @Header('content-type', 'text/html; charset=utf-8')
+  @UseFilters(PageErrorFilter)
   async thread(
     @Param('pageId', pageIdPipe) pageId: string,
     @Param('psid', psidPipe) psid: string,
