@@ -226,6 +226,9 @@ describe('operator console', () => {
     await Promise.all([page.waitForURL(`**/pages/${PAGE_ID}/threads/${psid}`), page.click(`${row} a.user`)]);
     await page.waitForSelector('#live-status[data-state=live]');
     await textIs(page, '#thread-owner', 'Page Inbox');
+    // The buttons follow the owner: no Take while the agents have it.
+    expect(await page.isDisabled('.action-bar button[data-action=take]')).toBe(true);
+    expect(await page.isDisabled('.action-bar button[data-action=release]')).toBe(false);
     const timeline = () => page.textContent('#timeline');
     expect(await timeline()).toContain('Hi! Where is my order #1234?');
     expect(await page.textContent('#timeline li.entry.out')).toMatch(/by sales.*Let me look up order #1234 for you\./s);
@@ -244,6 +247,9 @@ describe('operator console', () => {
     await page.selectOption('#pass-target', 'sales');
     await page.click('button[data-action=pass]');
     await textIs(page, '#thread-owner', 'sales');
+    await page.waitForFunction(() => (document.querySelector('.action-bar button[data-action=take]') as HTMLButtonElement | null)?.disabled === false, undefined, { timeout: 20_000 });
+    // sales owns it now: not offered as a pass target
+    expect(await page.evaluate(() => (document.querySelector('#pass-target option[value=sales]') as HTMLOptionElement | null)?.disabled)).toBe(true);
     const passBack = await sales.waitFor('handover', (e) => e.psid === psid && e.kind === 'pass_thread_control', 'the pass back', 20_000);
     expect(passBack.event.pass_thread_control).toMatchObject({ previous_owner_app_id: PAGE_INBOX_APP_ID, new_owner_app_id: 'sales', metadata: 'order found, back to you' });
     await page.waitForFunction(() => document.querySelector('#timeline')?.textContent?.includes('Page Inbox passed the thread to sales'), undefined, { timeout: 20_000 });

@@ -108,12 +108,12 @@ export function threadPage(d: ThreadDetail, now: Date): SafeHtml {
   return html`<nav class="crumbs"><a href="/">← All conversations</a></nav>
 <section class="card">
   <h1>Conversation with user ${psid} <span class="muted">on ${d.page?.name ?? 'Page'} (${pageId})</span></h1>
-  <div class="action-bar" data-page-id="${pageId}" data-psid="${psid}">
+  <div class="action-bar" data-page-id="${pageId}" data-psid="${psid}" data-inbox-app-id="${PAGE_INBOX_APP_ID}">
     <input id="action-note" type="text" maxlength="${METADATA_MAX_LENGTH}" placeholder="Note for the bots and the audit log (handover metadata)">
     <button type="button" class="primary" data-action="take" data-page-id="${pageId}" data-psid="${psid}">Take for the Page Inbox</button>
     <span class="pass">
       <select id="pass-target" aria-label="Pass to">
-        ${bots.map((a) => html`<option value="${a.app_id}"${a.is_default_owner ? html` selected` : ''}>${appLabel(a.app_id)}${a.is_default_owner ? ' (default)' : ''}</option>`)}
+        ${bots.map((a) => html`<option value="${a.app_id}"${a.is_default_owner ? html` selected data-default="1"` : ''}>${appLabel(a.app_id)}${a.is_default_owner ? ' (default)' : ''}</option>`)}
       </select>
       <button type="button" data-action="pass" data-page-id="${pageId}" data-psid="${psid}">Pass</button>
     </span>

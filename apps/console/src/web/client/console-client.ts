@@ -77,8 +77,34 @@ async function refreshThread(pageId: string, psid: string): Promise<void> {
     if (markup !== null) {
       live.innerHTML = markup;
       tick();
+      syncActionBar();
     }
   }
+}
+
+/**
+ * The thread page's buttons follow the owner shown in the live part: no Take while the Page Inbox
+ * has the conversation, no Release while it is idle, and the Pass list leaves out the owner (and,
+ * while idle, the default app, which gets the conversation with the user's next message).
+ */
+function syncActionBar(): void {
+  const bar = $('.action-bar');
+  if (!bar) return;
+  const owner = $('#thread-owner [data-owner]')?.dataset.owner ?? null;
+  const button = (action: string) => bar.querySelector<HTMLButtonElement>(`button[data-action=${action}]`);
+  const take = button('take');
+  if (take) take.disabled = owner !== null && owner === bar.dataset.inboxAppId;
+  const release = button('release');
+  if (release) release.disabled = owner === null;
+  const select = $('#pass-target') as HTMLSelectElement | null;
+  if (!select) return;
+  for (const option of Array.from(select.options)) option.disabled = owner === null ? option.dataset.default === '1' : option.value === owner;
+  if (select.selectedOptions[0]?.disabled) {
+    const usable = Array.from(select.options).find((o) => !o.disabled);
+    if (usable) select.value = usable.value;
+  }
+  const pass = button('pass');
+  if (pass) pass.disabled = !Array.from(select.options).some((o) => !o.disabled);
 }
 
 async function refreshPage(pageId: string): Promise<void> {
@@ -122,6 +148,7 @@ async function onAction(button: HTMLButtonElement): Promise<void> {
     }
   } finally {
     button.disabled = false;
+    syncActionBar(); // the owner may have changed: some buttons stay off
   }
 }
 
@@ -194,4 +221,5 @@ function connect(): void {
 
 connect();
 tick();
+syncActionBar();
 setInterval(tick, 30_000);
