@@ -191,16 +191,14 @@ export class Bot {
     try {
       const ctx = this.context(event, message); // one per delivery: its replies are numbered across handlers
       for (const handler of this.handlersFor(event)) await handler(event, ctx);
-      const took = Date.now() - started;
-      if (this.ackWaitMs > 0 && took > this.ackWaitMs) {
-        this.options.logger.warn('handler outlasted the ack wait; the event was redelivered meanwhile', { key: event.idempotencyKey, took, ackWaitMs: this.ackWaitMs });
-        this.report(message, 'late', `handled in ${took} ms, longer than the ack wait (${this.ackWaitMs} ms)`, event.idempotencyKey);
-      }
+      this.reportIfLate(message, event, started);
       message.ack();
     } catch (error) {
       if (isFinalRefusal(error)) {
-        // Another delivery would get the same answer: the event is done, the reason is logged.
-        this.options.logger.warn('the suite refused what the handler asked, for good; the event is acked, not redelivered', { key: event.idempotencyKey, code: error.code, error: String(error) });
+        // Another delivery would get the same answer (or send again what may have gone out): the
+        // event is done, the reason is logged.
+        this.options.logger.warn('the suite answered what another delivery would not change; the event is acked, not redelivered', { key: event.idempotencyKey, code: error.code, error: String(error) });
+        this.reportIfLate(message, event, started);
         message.ack();
         return;
       }
@@ -209,6 +207,14 @@ export class Bot {
       this.report(message, 'nak', String(error), event.idempotencyKey);
       message.nak(Math.min(30_000, 200 * 2 ** attempt));
     }
+  }
+
+  /** A handler that outlasted the ack wait: the event was redelivered meanwhile (said in the log and to the suite). */
+  private reportIfLate(message: JsMsg, event: BotEventDelivered, started: number): void {
+    const took = Date.now() - started;
+    if (this.ackWaitMs <= 0 || took <= this.ackWaitMs) return;
+    this.options.logger.warn('handler outlasted the ack wait; the event was redelivered meanwhile', { key: event.idempotencyKey, took, ackWaitMs: this.ackWaitMs });
+    this.report(message, 'late', `handled in ${took} ms, longer than the ack wait (${this.ackWaitMs} ms)`, event.idempotencyKey);
   }
 
   /** Best effort: the suite's health view shows the reason next to what the server observed. */

@@ -26,10 +26,24 @@ const FINAL = new Set<string>([
 
 /**
  * A handler failed on such an answer: redelivering the event would only ask again (and ask Meta
- * again, for a user who blocked the Page), so the SDK acks it and says so in a warning.
+ * again, for a user who blocked the Page), or send a message that may already have gone out, so
+ * the SDK acks it and says so in a warning.
  */
 export function isFinalRefusal(error: unknown): error is RpcError {
   if (!(error instanceof RpcError)) return false;
-  if (error.code === ErrorCode.GraphError) return error.details?.is_transient !== true;
+  // Meta got a send and did not answer (details.ambiguous): it may have gone out, and another
+  // delivery would send it again (reference §5.6: no blind resend).
+  if (error.details?.ambiguous === true) return true;
+  if (error.code === ErrorCode.GraphError) return !isRetryableGraphError(error.details ?? {});
   return FINAL.has(error.code);
+}
+
+/** Meta's "try again later" answers (§5.6), as the suite itself retries them: 1200, 2, 4, 613 but its abuse and opt-in subcodes, or flagged transient. */
+const RETRYABLE_GRAPH_CODES = new Set([1200, 2, 4, 613]);
+const FINAL_613_SUBCODES = new Set([2018338, 1893016]);
+
+function isRetryableGraphError(details: Record<string, unknown>): boolean {
+  if (details.is_transient === true) return true;
+  const code = Number(details.code);
+  return RETRYABLE_GRAPH_CODES.has(code) && !(code === 613 && FINAL_613_SUBCODES.has(Number(details.error_subcode)));
 }

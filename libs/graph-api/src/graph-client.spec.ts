@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { createGraphEmulator, type GraphEmulator, type GraphErrorSpec } from '@app/messenger-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -118,10 +119,29 @@ describe('GraphClient against the Graph emulator', () => {
     expect(error).toMatchObject({ status: 0, ambiguous: true });
     expect(error.details).toMatchObject({ status: 0, ambiguous: true });
     expect(sleeps).toEqual([]);
-    await expect(sut.threadOwner(PAGE, TOKEN, '77')).rejects.toMatchObject({ status: 0 });
+    await expect(sut.threadOwner(PAGE, TOKEN, '77')).rejects.toMatchObject({ status: 0, ambiguous: false }); // a read changes nothing
     expect(sleeps).toHaveLength(2); // the GET was tried three times
     await new Promise((resolve) => setTimeout(resolve, 500)); // let the emulator finish what it was still answering
     expect(graph.calls({ edge: 'messages' })).toHaveLength(1);
+  });
+
+  it('treats a gateway 5xx without a Graph error body like a timeout for a message, not for a read', async () => {
+    let hits = 0;
+    const gateway = createHttpServer((_req, res) => {
+      hits += 1;
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = gateway.address() as { port: number };
+      const sut = new GraphClient({ baseUrl: `http://127.0.0.1:${port}`, version: 'v23.0', appSecret: SECRET, maxAttempts: 3, sleep: async (ms) => void sleeps.push(ms) });
+      await expect(sut.sendMessage(PAGE, TOKEN, TEXT)).rejects.toMatchObject({ status: 502, ambiguous: true });
+      expect(hits).toBe(1);
+      await expect(sut.threadOwner(PAGE, TOKEN, '77')).rejects.toMatchObject({ status: 502, ambiguous: false });
+      expect(hits).toBe(4);
+    } finally {
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
+    }
   });
 
   it('GETs with query parameters and POSTs forms, each with its appsecret_proof', async () => {

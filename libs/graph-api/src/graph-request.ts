@@ -89,12 +89,16 @@ export async function performGraphRequest(
     text = await response.text();
   } catch (error) {
     const code = ((error as { cause?: { code?: unknown } }).cause?.code as string | undefined) ?? '';
-    throw GraphApiError.unreachable(code || (error as Error).name, !NEVER_SENT.has(code));
+    throw GraphApiError.unreachable(code || (error as Error).name, request.notIdempotent === true && !NEVER_SENT.has(code));
   }
   observe?.(response.headers);
   const json = parseJson(text);
   if (response.ok && json && !('error' in json)) return json;
-  throw toGraphError(response.status, json);
+  const error = toGraphError(response.status, json);
+  // A gateway's 5xx without Graph's error body (a 502/504 in front of Meta): the request may have
+  // been handled behind it, like a timeout.
+  if (request.notIdempotent && response.status >= 500 && error.code === 0) error.ambiguous = true;
+  throw error;
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -8,7 +8,7 @@ describe('safeNextPath (where a login returns to)', () => {
   });
 
   it('turns anything that could leave the console into /', () => {
-    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'evil', '', '/a\nb', '/a\u0000', `/${'x'.repeat(600)}`, undefined, 42, ['/a']]) {
+    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'evil', '', '/a\nb', '/a\u0000', '/a\u007f', '/\u0101', '/a b', `/${'x'.repeat(600)}`, undefined, 42, ['/a']]) {
       expect(safeNextPath(next)).toBe('/');
     }
   });

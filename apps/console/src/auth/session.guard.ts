@@ -44,6 +44,7 @@ function loginUrl(path: string): string {
  */
 export function safeNextPath(next: unknown): string {
   if (typeof next !== 'string' || next.length > 500 || !next.startsWith('/')) return '/';
-  if (next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\\]/.test(next)) return '/';
+  // Printable ASCII only (what a Location header can carry as it is), no backslash.
+  if (next.startsWith('//') || !/^[\x21-\x7e]*$/.test(next) || next.includes('\\')) return '/';
   return next;
 }

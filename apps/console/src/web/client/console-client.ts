@@ -91,7 +91,8 @@ function syncActionBar(): void {
   const bar = $('.action-bar');
   if (!bar) return;
   const owner = $('#thread-owner [data-owner]')?.dataset.owner ?? null;
-  const button = (action: string) => bar.querySelector<HTMLButtonElement>(`button[data-action=${action}]`);
+  // A button whose action is in flight stays off until it is done (onAction syncs again then).
+  const button = (action: string) => bar.querySelector<HTMLButtonElement>(`button[data-action=${action}]:not([data-busy])`);
   const take = button('take');
   if (take) take.disabled = owner !== null && owner === bar.dataset.inboxAppId;
   const release = button('release');
@@ -138,6 +139,7 @@ async function onAction(button: HTMLButtonElement): Promise<void> {
   const note = ($('#action-note') as HTMLInputElement | null)?.value.trim() || undefined;
   const targetAppId = action === 'pass' ? ($('#pass-target') as HTMLSelectElement | null)?.value : undefined;
   button.disabled = true;
+  button.dataset.busy = '1';
   try {
     const url = `/actions/threads/${encodeURIComponent(pageId)}/${encodeURIComponent(psid)}/${action}`;
     if (await post(url, { note, targetAppId })) {
@@ -147,6 +149,7 @@ async function onAction(button: HTMLButtonElement): Promise<void> {
       await refreshThread(pageId, psid);
     }
   } finally {
+    delete button.dataset.busy;
     button.disabled = false;
     syncActionBar(); // the owner may have changed: some buttons stay off
   }
