@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from '@app/contracts';
+import { ErrorCode, isRetryableGraphAnswer, RpcError } from '@app/contracts';
 
 /**
  * The suite's answers that another try cannot change: the rule refused (not the owner, outside the
@@ -34,16 +34,6 @@ export function isFinalRefusal(error: unknown): error is RpcError {
   // Meta got a send and did not answer (details.ambiguous): it may have gone out, and another
   // delivery would send it again (reference §5.6: no blind resend).
   if (error.details?.ambiguous === true) return true;
-  if (error.code === ErrorCode.GraphError) return !isRetryableGraphError(error.details ?? {});
+  if (error.code === ErrorCode.GraphError) return !isRetryableGraphAnswer(error.details ?? {});
   return FINAL.has(error.code);
-}
-
-/** Meta's "try again later" answers (§5.6), as the suite itself retries them: 1200, 2, 4, 613 but its abuse and opt-in subcodes, or flagged transient. */
-const RETRYABLE_GRAPH_CODES = new Set([1200, 2, 4, 613]);
-const FINAL_613_SUBCODES = new Set([2018338, 1893016]);
-
-function isRetryableGraphError(details: Record<string, unknown>): boolean {
-  if (details.is_transient === true) return true;
-  const code = Number(details.code);
-  return RETRYABLE_GRAPH_CODES.has(code) && !(code === 613 && FINAL_613_SUBCODES.has(Number(details.error_subcode)));
 }

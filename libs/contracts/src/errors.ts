@@ -76,3 +76,19 @@ export function parseRpcReply<T>(raw: unknown, dataSchema: z.ZodType<T>): T {
   if (!data.success) throw new RpcError(ErrorCode.Internal, `reply does not match its contract: ${data.error.message}`);
   return data.data;
 }
+
+/** Meta's try-again codes (§5.6 retry guidance): temporary send failure, unexpected error, app and Send API rate limits. */
+const RETRYABLE_GRAPH_CODES: ReadonlySet<number> = new Set([1200, 2, 4, 613]);
+/** 613's tag-abuse and duplicate-opt-in subcodes: no retry changes them. */
+const FINAL_613_SUBCODES: ReadonlySet<number> = new Set([2018338, 1893016]);
+
+/**
+ * Whether a Meta refusal, as carried in an error's `details` (`code`, `error_subcode`,
+ * `is_transient`), is worth trying again later.
+ */
+export function isRetryableGraphAnswer(details: Record<string, unknown>): boolean {
+  if (details.is_transient === true) return true;
+  const code = Number(details.code);
+  if (!RETRYABLE_GRAPH_CODES.has(code)) return false;
+  return !(code === 613 && FINAL_613_SUBCODES.has(Number(details.error_subcode)));
+}

@@ -58,11 +58,6 @@ export class TokenCipher {
     return this.previous.length > 0;
   }
 
-  /** True when `sealed` is already sealed with the current key (nothing to re-seal). */
-  isCurrent(sealed: string): boolean {
-    return sealed.startsWith(this.currentPrefix());
-  }
-
   /** `v2.<current key id>.`: what every value sealed with the current key starts with. */
   currentPrefix(): string {
     return `${VERSION}.${this.current.id}.`;

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@app/contracts';
+import { ErrorCode, isRetryableGraphAnswer } from '@app/contracts';
 import type { DomainError } from '@app/platform';
 import { withDetails } from '../../core/errors.js';
 
@@ -15,9 +15,6 @@ import { withDetails } from '../../core/errors.js';
  */
 export type DeliveryFailure = 'transient' | 'token-spent' | 'not-sent';
 
-/** Graph codes worth retrying (§5.6 retry guidance); 613 abuse/opt-in subcodes are not. */
-const RETRYABLE_GRAPH_CODES = new Set([1200, 2, 4, 613]);
-const NON_RETRYABLE_613_SUBCODES = new Set([2018338, 1893016]);
 /** No answer or an unknown failure on our side: the message may not have gone out. */
 const TRANSIENT_CODES = new Set<string>([ErrorCode.GraphUnavailable, ErrorCode.Timeout, ErrorCode.Unavailable, ErrorCode.Internal]);
 /** Outcomes where the send may have reached Meta even though we saw an error. */
@@ -33,16 +30,9 @@ export function classifyDeliveryFailure(error: Pick<DomainError, 'code' | 'detai
   if (TRANSIENT_CODES.has(error.code)) return 'transient';
   const metaAnswered = typeof error.details?.code === 'number';
   if (error.code === ErrorCode.GraphError || (metaAnswered && !TOKEN_NOT_REACHED.has(error.code))) {
-    return isRetryableGraphError(error.details ?? {}) ? 'transient' : 'token-spent';
+    return isRetryableGraphAnswer(error.details ?? {}) ? 'transient' : 'token-spent';
   }
   return 'not-sent';
-}
-
-function isRetryableGraphError(details: Record<string, unknown>): boolean {
-  if (details.is_transient === true) return true;
-  const code = Number(details.code);
-  if (!RETRYABLE_GRAPH_CODES.has(code)) return false;
-  return !(code === 613 && NON_RETRYABLE_613_SUBCODES.has(Number(details.error_subcode)));
 }
 
 /** The send may have gone out: no answer from thread-ownership, or none from Meta to it (`details.ambiguous`). */
